@@ -40,7 +40,8 @@ public final class BootKernel {
             if (isElf(image)) {
                 return bootableElf(image);
             }
-            String name = "vmlinux-" + kernel.version().replaceAll("[^A-Za-z0-9._+-]", "_") + "-" + CacheFiles.identityKey(image, FORMAT);
+            String safeVersion = kernel.version().replaceAll("[^A-Za-z0-9._+-]", "_");
+            String name = "vmlinux-" + safeVersion + "-" + CacheFiles.identityKey(image, FORMAT);
             Path vmlinux = cacheDir.resolve(name);
             Path notExtractable = cacheDir.resolve(name + ".not-extractable");
             if (Files.isRegularFile(vmlinux)) {

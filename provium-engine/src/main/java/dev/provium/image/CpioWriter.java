@@ -20,7 +20,6 @@ import org.apache.commons.compress.archivers.cpio.CpioConstants;
  */
 final class CpioWriter {
 
-    static final int MODE_DIRECTORY = CpioConstants.C_ISDIR;
     private static final int PERMISSION_BITS = 07777;
 
     private final CpioArchiveOutputStream cpio;
