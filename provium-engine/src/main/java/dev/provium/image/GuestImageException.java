@@ -1,0 +1,18 @@
+package dev.provium.image;
+
+/**
+ * A guest image could not be prepared: a bad input (path, kernel file, module name, busybox build) or an
+ * I/O failure while building. The message names what was wrong and, where there is one, the fix.
+ */
+public class GuestImageException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    public GuestImageException(String message) {
+        super(message);
+    }
+
+    public GuestImageException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
