@@ -63,6 +63,11 @@ public final class QemuProcess implements AutoCloseable {
      * @throws QemuException when the binary is missing or cannot be started
      */
     public static QemuProcess start(List<String> argv, Path outputFile) {
+        return start(argv, outputFile, SETPRIV);
+    }
+
+    /** With setpriv empty, QEMU is not tied to the JVM by a parent-death signal (only the shutdown hook is left). */
+    static QemuProcess start(List<String> argv, Path outputFile, Optional<Path> setpriv) {
         List<String> command = List.copyOf(argv);
         if (command.isEmpty()) {
             throw new IllegalArgumentException("empty QEMU command line");
@@ -85,7 +90,7 @@ public final class QemuProcess implements AutoCloseable {
         executor.setExitValues(null);
         executor.setProcessDestroyer(new LaunchCapture(launched));
         try {
-            executor.execute(commandLine(binary, command), new ResultHandler(launched, finished, output));
+            executor.execute(commandLine(setpriv, binary, command), new ResultHandler(launched, finished, output));
             Process process = launched.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             LiveQemus.add(process);
             return new QemuProcess(command, outputFile, process, finished);
@@ -101,10 +106,10 @@ public final class QemuProcess implements AutoCloseable {
         }
     }
 
-    private static CommandLine commandLine(Path binary, List<String> command) {
+    private static CommandLine commandLine(Optional<Path> setpriv, Path binary, List<String> command) {
         CommandLine line;
-        if (SETPRIV.isPresent()) {
-            line = new CommandLine(SETPRIV.get().toString());
+        if (setpriv.isPresent()) {
+            line = new CommandLine(setpriv.get().toString());
             line.addArgument("--pdeathsig", false).addArgument("KILL", false).addArgument("--", false);
             line.addArgument(binary.toString(), false);
         } else {

@@ -100,9 +100,23 @@ class QemuProcessTest {
     @Test
     void diesWhenTheJvmIsKilled() throws Exception {
         assumeTrue(QemuProcess.diesWithJvm(), "setpriv (util-linux) is not installed");
+
+        assertQemuDiesWithChildJvm("wait", jvm -> jvm.destroyForcibly().waitFor());
+    }
+
+    @Test
+    void theShutdownHookKillsQemuWithoutSetpriv() throws Exception {
+        assertQemuDiesWithChildJvm("exit", Process::waitFor);
+    }
+
+    private interface JvmEnding {
+        void end(Process jvm) throws InterruptedException;
+    }
+
+    private void assertQemuDiesWithChildJvm(String mode, JvmEnding ending) throws Exception {
         String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process jvm = new ProcessBuilder(javaBinary, "-cp", System.getProperty("java.class.path"), OrphanedQemuMain.class.getName(),
-                run.path().toString()).redirectErrorStream(true).start();
+                run.path().toString(), mode).redirectErrorStream(true).start();
         long qemuPid = -1;
         try {
             BufferedReader lines = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8));
@@ -112,15 +126,14 @@ class QemuProcessTest {
             }
             assertThat(line).as("child JVM output").isNotNull();
             qemuPid = Long.parseLong(line.substring("qemu pid ".length()));
-            assertThat(TestQemu.running(qemuPid)).isTrue();
 
-            jvm.destroyForcibly().waitFor();
+            ending.end(jvm);
 
             Optional<ProcessHandle> handle = ProcessHandle.of(qemuPid);
             if (handle.isPresent()) {
                 handle.get().onExit().get(WAIT.toSeconds(), TimeUnit.SECONDS);
             }
-            assertThat(TestQemu.running(qemuPid)).as("QEMU after its JVM was killed").isFalse();
+            assertThat(TestQemu.running(qemuPid)).as("QEMU after its JVM ended").isFalse();
         } finally {
             jvm.destroyForcibly();
             if (qemuPid > 0) {
