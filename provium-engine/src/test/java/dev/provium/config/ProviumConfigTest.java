@@ -88,6 +88,18 @@ class ProviumConfigTest {
     }
 
     @Test
+    void anEmptyFileMarksTheProjectDirectory() throws IOException {
+        configFile("# nothing configured yet\n");
+        Path sub = Files.createDirectories(dir.resolve("sub"));
+
+        ProviumConfig config = ProviumConfig.load(sub);
+
+        assertThat(config.projectDir()).isEqualTo(dir);
+        assertThat(config.profileNames()).containsExactly("default");
+        assertThat(config.accel()).isEqualTo(AccelMode.AUTO);
+    }
+
+    @Test
     void anEmptyProfileIsValidAndUsesDefaults() throws IOException {
         configFile("[profile.minimal]\n");
 
