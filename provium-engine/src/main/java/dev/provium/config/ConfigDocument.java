@@ -1,0 +1,22 @@
+package dev.provium.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
+
+/** The shape of provium.toml, bound strictly by Jackson: unknown keys and wrong types fail. */
+record ConfigDocument(ProviumTable provium, Map<String, ProfileTable> profile) {
+
+    record ProviumTable(
+            List<String> roots,
+            String accel,
+            String memory,
+            Integer cpus,
+            @JsonProperty("boot_timeout") Integer bootTimeout,
+            @JsonProperty("keep_logs") String keepLogs,
+            @JsonProperty("cache_dir") String cacheDir) {
+    }
+
+    record ProfileTable(String kernel, String initrd, String init, String append, String rootfs) {
+    }
+}

@@ -1,0 +1,47 @@
+package dev.provium.config;
+
+import java.util.List;
+
+/**
+ * Names and defaults of every configuration setting. A {@code [provium]} key {@code NAME} in
+ * {@code provium.toml} can also be given as the JUnit configuration parameter {@code provium.NAME}
+ * (system property, {@code junit-platform.properties}, Surefire {@code configurationParameters}),
+ * which wins over the file.
+ */
+public final class Constants {
+    /** The configuration file, searched from the working directory upward. */
+    public static final String CONFIG_FILE_NAME = "provium.toml";
+
+    /** Prefix of the JUnit configuration parameters that override {@code [provium]} settings. */
+    public static final String PARAMETER_PREFIX = "provium.";
+
+    /** Test root directories, relative to the project directory; also searched by Lua's require(). */
+    public static final String ROOTS = "roots";
+    public static final List<String> DEFAULT_ROOTS = List.of("src/test/lua");
+
+    /** QEMU accelerator: auto, kvm or tcg. Default auto. The environment variable {@link #ACCEL_ENV} wins. */
+    public static final String ACCEL = "accel";
+    public static final String ACCEL_ENV = "PROVIUM_ACCEL";
+
+    /** Memory budget for all running guests together, like "8G". Default: MemAvailable minus a reserve. */
+    public static final String MEMORY = "memory";
+
+    /** vCPU budget for all running guests together. Default: the host's cores. */
+    public static final String CPUS = "cpus";
+
+    /** Seconds a boot may take until the agent answers. */
+    public static final String BOOT_TIMEOUT = "boot_timeout";
+    public static final int DEFAULT_BOOT_TIMEOUT_SECONDS = 60;
+
+    /** When to keep console logs and run files: failed, always or never. Default failed. */
+    public static final String KEEP_LOGS = "keep_logs";
+
+    /** Where extracted kernels and fixture snapshots are cached. Default $XDG_CACHE_HOME/provium or ~/.cache/provium. */
+    public static final String CACHE_DIR = "cache_dir";
+
+    /** The profile used by {@code provium.create()} without a name; always exists, a file may redefine it. */
+    public static final String DEFAULT_PROFILE = "default";
+
+    private Constants() {
+    }
+}

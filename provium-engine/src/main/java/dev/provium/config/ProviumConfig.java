@@ -1,0 +1,299 @@
+package dev.provium.config;
+
+import dev.provium.config.ConfigDocument.ProfileTable;
+import dev.provium.config.ConfigDocument.ProviumTable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Provium's configuration: {@code provium.toml} (found from a start directory upward; relative paths
+ * resolve against its directory), overlaid by JUnit configuration parameters {@code provium.<name>},
+ * over built-in defaults. Immutable; every problem is a {@link ProviumConfigException} naming the
+ * file, key and line (or the parameter).
+ */
+public final class ProviumConfig {
+    private final Optional<Path> file;
+    private final Path projectDir;
+    private final List<Path> roots;
+    private final AccelMode accel;
+    private final Optional<MemorySize> memoryBudget;
+    private final OptionalInt cpusBudget;
+    private final Duration bootTimeout;
+    private final KeepLogs keepLogs;
+    private final Path cacheDir;
+    private final Map<String, Profile> profiles;
+
+    private ProviumConfig(Optional<ConfigFile> configFile, Path projectDir, Function<String, Optional<String>> parameters) {
+        this.file = configFile.map(ConfigFile::path);
+        this.projectDir = projectDir;
+        Settings settings = new Settings(configFile, projectDir, parameters);
+        this.roots = settings.roots();
+        this.accel = settings.accel();
+        this.memoryBudget = settings.memoryBudget();
+        this.cpusBudget = settings.cpusBudget();
+        this.bootTimeout = settings.bootTimeout();
+        this.keepLogs = settings.keepLogs();
+        this.cacheDir = settings.cacheDir();
+        this.profiles = configFile.map(ProviumConfig::profilesOf).orElseGet(ProviumConfig::builtInProfiles);
+    }
+
+    /** Loads the first provium.toml in startDir or above; without one, the defaults with startDir as project directory. */
+    public static ProviumConfig load(Path startDir) {
+        return load(startDir, key -> Optional.empty());
+    }
+
+    /**
+     * Like {@link #load(Path)}, with configuration parameters that win over the file. {@code parameters}
+     * is asked for full keys such as "provium.cpus" (JUnit's {@code ConfigurationParameters::get} fits).
+     */
+    public static ProviumConfig load(Path startDir, Function<String, Optional<String>> parameters) {
+        Path start = startDir.toAbsolutePath().normalize();
+        Optional<ConfigFile> configFile = ConfigFile.find(start).map(ConfigFile::read);
+        Path projectDir = configFile.map(found -> found.path().getParent()).orElse(start);
+        return new ProviumConfig(configFile, projectDir, parameters);
+    }
+
+    /** The provium.toml that was read, if any. */
+    public Optional<Path> file() {
+        return file;
+    }
+
+    /** The directory of provium.toml, or the start directory when there is none. */
+    public Path projectDir() {
+        return projectDir;
+    }
+
+    /** Absolute test root directories. */
+    public List<Path> roots() {
+        return roots;
+    }
+
+    public AccelMode accel() {
+        return accel;
+    }
+
+    /** Fixed memory budget for all guests together; empty means auto (MemAvailable minus a reserve). */
+    public Optional<MemorySize> memoryBudget() {
+        return memoryBudget;
+    }
+
+    /** Fixed vCPU budget for all guests together; empty means the host's cores. */
+    public OptionalInt cpusBudget() {
+        return cpusBudget;
+    }
+
+    public Duration bootTimeout() {
+        return bootTimeout;
+    }
+
+    public KeepLogs keepLogs() {
+        return keepLogs;
+    }
+
+    /** Absolute cache directory (may not exist yet). */
+    public Path cacheDir() {
+        return cacheDir;
+    }
+
+    /** All profile names, sorted; always contains "default". */
+    public Set<String> profileNames() {
+        return Collections.unmodifiableSet(new TreeSet<>(profiles.keySet()));
+    }
+
+    /** The named profile; an unknown name is an error that lists the known ones. */
+    public Profile profile(String name) {
+        Profile profile = profiles.get(name);
+        if (profile == null) {
+            String source = file.map(path -> " in " + path).orElse(" (no " + Constants.CONFIG_FILE_NAME + " found, only the built-in profile)");
+            throw new ProviumConfigException("unknown profile '" + name + "'" + source + "; known profiles: " + String.join(", ", profileNames()));
+        }
+        return profile;
+    }
+
+    private static Map<String, Profile> builtInProfiles() {
+        Map<String, Profile> profiles = new LinkedHashMap<>();
+        profiles.put(Constants.DEFAULT_PROFILE, Profile.builtInDefault());
+        return profiles;
+    }
+
+    private static Map<String, Profile> profilesOf(ConfigFile configFile) {
+        Map<String, Profile> profiles = builtInProfiles();
+        Map<String, ProfileTable> tables = configFile.document().profile();
+        if (tables != null) {
+            tables.forEach((name, table) -> profiles.put(name, profileOf(configFile, name, table)));
+        }
+        return Collections.unmodifiableMap(profiles);
+    }
+
+    private static Profile profileOf(ConfigFile configFile, String name, ProfileTable table) {
+        if (table.rootfs() != null) {
+            throw configFile.error(List.of("profile", name, "rootfs"),
+                    "rootfs is not supported yet; boot from the initramfs (initrd) and attach images with vm:boot{disks=...}");
+        }
+        Optional<String> init = Optional.ofNullable(table.init());
+        if (init.isPresent() && !init.get().startsWith("/")) {
+            throw configFile.error(List.of("profile", name, "init"), "must be an absolute path in the guest, like \"/sbin/init\", got \"" + init.get() + "\"");
+        }
+        return new Profile(name,
+                existingFile(configFile, name, "kernel", table.kernel()),
+                existingFile(configFile, name, "initrd", table.initrd()),
+                init,
+                table.append() == null ? "" : table.append().strip());
+    }
+
+    private static Optional<Path> existingFile(ConfigFile configFile, String profile, String key, String value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        List<String> keyPath = List.of("profile", profile, key);
+        if (value.isBlank()) {
+            throw configFile.error(keyPath, "must not be empty (leave the key out for the default)");
+        }
+        Path path = configFile.path().getParent().resolve(value).normalize();
+        if (!Files.exists(path)) {
+            throw configFile.error(keyPath, "file not found: " + path);
+        }
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            throw configFile.error(keyPath, "not a readable regular file: " + path);
+        }
+        return Optional.of(path);
+    }
+
+    /** Resolves each [provium] setting: parameter, else file, else default. */
+    private static final class Settings {
+        private final Optional<ConfigFile> configFile;
+        private final ProviumTable table;
+        private final Path projectDir;
+        private final Function<String, Optional<String>> parameters;
+
+        Settings(Optional<ConfigFile> configFile, Path projectDir, Function<String, Optional<String>> parameters) {
+            this.configFile = configFile;
+            this.table = configFile.map(ConfigFile::document).map(ConfigDocument::provium)
+                    .orElse(new ProviumTable(null, null, null, null, null, null, null));
+            this.projectDir = projectDir;
+            this.parameters = parameters;
+        }
+
+        List<Path> roots() {
+            List<String> configured = pick(Constants.ROOTS, table.roots(),
+                    text -> Arrays.stream(text.split(",")).map(String::strip).filter(root -> !root.isEmpty()).collect(Collectors.toList()),
+                    Function.identity());
+            if (configured == null) {
+                return Constants.DEFAULT_ROOTS.stream().map(projectDir::resolve).map(Path::normalize).collect(Collectors.toUnmodifiableList());
+            }
+            if (configured.isEmpty()) {
+                throw problem(Constants.ROOTS, table.roots() != null && parameter(Constants.ROOTS).isEmpty(), "needs at least one directory");
+            }
+            List<Path> resolved = configured.stream().map(projectDir::resolve).map(Path::normalize).collect(Collectors.toUnmodifiableList());
+            for (Path root : resolved) {
+                if (!Files.isDirectory(root)) {
+                    throw problem(Constants.ROOTS, parameter(Constants.ROOTS).isEmpty(), "not a directory: " + root);
+                }
+            }
+            return resolved;
+        }
+
+        AccelMode accel() {
+            AccelMode mode = pick(Constants.ACCEL, table.accel(), Settings::accelMode, Settings::accelMode);
+            return mode == null ? AccelMode.AUTO : mode;
+        }
+
+        Optional<MemorySize> memoryBudget() {
+            return Optional.ofNullable(pick(Constants.MEMORY, table.memory(), MemorySize::parse, MemorySize::parse));
+        }
+
+        OptionalInt cpusBudget() {
+            Integer cpus = pick(Constants.CPUS, table.cpus(), Settings::positiveInt, Settings::positive);
+            return cpus == null ? OptionalInt.empty() : OptionalInt.of(cpus);
+        }
+
+        Duration bootTimeout() {
+            Integer seconds = pick(Constants.BOOT_TIMEOUT, table.bootTimeout(), Settings::positiveInt, Settings::positive);
+            return Duration.ofSeconds(seconds == null ? Constants.DEFAULT_BOOT_TIMEOUT_SECONDS : seconds);
+        }
+
+        KeepLogs keepLogs() {
+            KeepLogs keep = pick(Constants.KEEP_LOGS, table.keepLogs(), Settings::keepLogsMode, Settings::keepLogsMode);
+            return keep == null ? KeepLogs.FAILED : keep;
+        }
+
+        Path cacheDir() {
+            Function<String, Path> resolve = text -> {
+                if (text.isBlank()) {
+                    throw new IllegalArgumentException("must not be empty (leave it out for the default)");
+                }
+                return projectDir.resolve(text).normalize();
+            };
+            Path configured = pick(Constants.CACHE_DIR, table.cacheDir(), resolve, resolve);
+            return configured != null ? configured : defaultCacheDir();
+        }
+
+        private static Path defaultCacheDir() {
+            String xdg = System.getenv("XDG_CACHE_HOME");
+            Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+            return base.resolve("provium").toAbsolutePath().normalize();
+        }
+
+        /**
+         * The parameter's value if given, else the file's, else null; a value that its parser rejects
+         * (IllegalArgumentException) becomes an error naming where the value came from.
+         */
+        private <F, T> T pick(String key, F fileValue, Function<String, T> fromParameter, Function<F, T> fromFile) {
+            Optional<String> parameter = parameter(key);
+            try {
+                if (parameter.isPresent()) {
+                    return fromParameter.apply(parameter.get());
+                }
+                return fileValue == null ? null : fromFile.apply(fileValue);
+            } catch (IllegalArgumentException e) {
+                throw problem(key, parameter.isEmpty(), e.getMessage());
+            }
+        }
+
+        private Optional<String> parameter(String key) {
+            return parameters.apply(Constants.PARAMETER_PREFIX + key);
+        }
+
+        private ProviumConfigException problem(String key, boolean fromFile, String message) {
+            if (fromFile && configFile.isPresent()) {
+                return configFile.get().error(List.of("provium", key), message);
+            }
+            return new ProviumConfigException("configuration parameter " + Constants.PARAMETER_PREFIX + key + ": " + message);
+        }
+
+        private static AccelMode accelMode(String text) {
+            return AccelMode.parse(text).orElseThrow(() -> new IllegalArgumentException("expected auto, kvm or tcg, got \"" + text + "\""));
+        }
+
+        private static KeepLogs keepLogsMode(String text) {
+            return KeepLogs.parse(text).orElseThrow(() -> new IllegalArgumentException("expected failed, always or never, got \"" + text + "\""));
+        }
+
+        private static Integer positiveInt(String text) {
+            try {
+                return positive(Integer.parseInt(text.strip()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("expected a positive integer, got \"" + text + "\"", e);
+            }
+        }
+
+        private static Integer positive(Integer value) {
+            if (value <= 0) {
+                throw new IllegalArgumentException("expected a positive integer, got " + value);
+            }
+            return value;
+        }
+    }
+}

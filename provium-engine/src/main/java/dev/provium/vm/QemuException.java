@@ -1,0 +1,14 @@
+package dev.provium.vm;
+
+/** QEMU could not be started, or misbehaved in a way the caller cannot fix by retrying. */
+public class QemuException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public QemuException(String message) {
+        super(message);
+    }
+
+    public QemuException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

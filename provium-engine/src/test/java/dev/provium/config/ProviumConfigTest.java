@@ -1,0 +1,317 @@
+package dev.provium.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProviumConfigTest {
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String content) throws IOException {
+        Path file = dir.resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+        return file;
+    }
+
+    private Path configFile(String toml) throws IOException {
+        return write("provium.toml", toml);
+    }
+
+    @Test
+    void withoutFileEverythingIsDefault() {
+        ProviumConfig config = ProviumConfig.load(dir);
+
+        assertThat(config.file()).isEmpty();
+        assertThat(config.projectDir()).isEqualTo(dir.toAbsolutePath().normalize());
+        assertThat(config.roots()).containsExactly(config.projectDir().resolve("src/test/lua"));
+        assertThat(config.accel()).isEqualTo(AccelMode.AUTO);
+        assertThat(config.memoryBudget()).isEmpty();
+        assertThat(config.cpusBudget()).isEmpty();
+        assertThat(config.bootTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.keepLogs()).isEqualTo(KeepLogs.FAILED);
+        assertThat(config.cacheDir()).isAbsolute();
+        assertThat(config.cacheDir().getFileName()).hasToString("provium");
+        assertThat(config.profileNames()).containsExactly("default");
+        assertThat(config.profile("default"))
+                .isEqualTo(new Profile("default", Optional.empty(), Optional.empty(), Optional.empty(), ""));
+    }
+
+    @Test
+    void readsAValidFileWithRelativePathsResolvedAgainstItsDirectory() throws IOException {
+        Files.createDirectories(dir.resolve("lua/a"));
+        Files.createDirectories(dir.resolve("lua/b"));
+        Path kernel = write("kernels/vmlinuz", "k");
+        Path initrd = write("testdata/rootfs.cpio.gz", "i");
+        configFile("""
+                # Provium settings
+                [provium]
+                roots = ["lua/a", "lua/b"]
+                accel = "tcg"
+                memory = "4G"
+                cpus = 3
+                boot_timeout = 90
+                keep_logs = "always"
+                cache_dir = "cache"
+
+                [profile.full]
+                kernel = "kernels/vmlinuz"
+                initrd = "testdata/rootfs.cpio.gz"
+                init = "/sbin/init"
+                append = "loglevel=7"
+                """);
+
+        ProviumConfig config = ProviumConfig.load(dir);
+
+        assertThat(config.file()).contains(dir.resolve("provium.toml"));
+        assertThat(config.roots()).containsExactly(dir.resolve("lua/a"), dir.resolve("lua/b"));
+        assertThat(config.accel()).isEqualTo(AccelMode.TCG);
+        assertThat(config.memoryBudget()).contains(MemorySize.parse("4G"));
+        assertThat(config.cpusBudget()).isEqualTo(OptionalInt.of(3));
+        assertThat(config.bootTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(config.keepLogs()).isEqualTo(KeepLogs.ALWAYS);
+        assertThat(config.cacheDir()).isEqualTo(dir.resolve("cache"));
+        assertThat(config.profileNames()).containsExactly("default", "full");
+        assertThat(config.profile("full")).isEqualTo(new Profile("full", Optional.of(kernel), Optional.of(initrd),
+                Optional.of("/sbin/init"), "loglevel=7"));
+    }
+
+    @Test
+    void anEmptyFileMarksTheProjectDirectory() throws IOException {
+        configFile("# nothing configured yet\n");
+        Path sub = Files.createDirectories(dir.resolve("sub"));
+
+        ProviumConfig config = ProviumConfig.load(sub);
+
+        assertThat(config.projectDir()).isEqualTo(dir);
+        assertThat(config.profileNames()).containsExactly("default");
+        assertThat(config.accel()).isEqualTo(AccelMode.AUTO);
+    }
+
+    @Test
+    void anEmptyProfileIsValidAndUsesDefaults() throws IOException {
+        configFile("[profile.minimal]\n");
+
+        ProviumConfig config = ProviumConfig.load(dir);
+
+        assertThat(config.profileNames()).containsExactly("default", "minimal");
+        assertThat(config.profile("minimal"))
+                .isEqualTo(new Profile("minimal", Optional.empty(), Optional.empty(), Optional.empty(), ""));
+    }
+
+    @Test
+    void aFileMayRedefineTheDefaultProfile() throws IOException {
+        configFile("[profile.default]\nappend = \"quiet loglevel=3\"\n");
+
+        assertThat(ProviumConfig.load(dir).profile("default").append()).isEqualTo("quiet loglevel=3");
+    }
+
+    @Test
+    void absoluteKernelPathsAreKept() throws IOException {
+        Path kernel = write("elsewhere/bzImage", "k");
+        configFile("[profile.abs]\nkernel = \"" + kernel + "\"\n");
+
+        assertThat(ProviumConfig.load(dir).profile("abs").kernel()).contains(kernel);
+    }
+
+    @Test
+    void searchesUpwardAndTheNearestFileWins() throws IOException {
+        configFile("[profile.outer]\n");
+        write("project/provium.toml", "[profile.inner]\n");
+        Path deep = Files.createDirectories(dir.resolve("project/src/test/lua"));
+
+        ProviumConfig config = ProviumConfig.load(deep);
+
+        assertThat(config.file()).contains(dir.resolve("project/provium.toml"));
+        assertThat(config.projectDir()).isEqualTo(dir.resolve("project"));
+        assertThat(config.roots()).containsExactly(deep);
+        assertThat(config.profileNames()).containsExactly("default", "inner");
+    }
+
+    @Test
+    void parametersWinOverTheFile() throws IOException {
+        Files.createDirectories(dir.resolve("other"));
+        configFile("[provium]\naccel = \"kvm\"\ncpus = 8\nmemory = \"8G\"\n");
+        Map<String, String> parameters = Map.of(
+                "provium.accel", "tcg",
+                "provium.cpus", "2",
+                "provium.memory", "1536M",
+                "provium.boot_timeout", "5",
+                "provium.keep_logs", "never",
+                "provium.roots", "other, src/test/lua",
+                "provium.cache_dir", "c");
+        Files.createDirectories(dir.resolve("src/test/lua"));
+
+        ProviumConfig config = ProviumConfig.load(dir, key -> Optional.ofNullable(parameters.get(key)));
+
+        assertThat(config.accel()).isEqualTo(AccelMode.TCG);
+        assertThat(config.cpusBudget()).isEqualTo(OptionalInt.of(2));
+        assertThat(config.memoryBudget()).contains(MemorySize.ofMebibytes(1536));
+        assertThat(config.bootTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.keepLogs()).isEqualTo(KeepLogs.NEVER);
+        assertThat(config.roots()).containsExactly(dir.resolve("other"), dir.resolve("src/test/lua"));
+        assertThat(config.cacheDir()).isEqualTo(dir.resolve("c"));
+    }
+
+    @Test
+    void aBadParameterIsNamed() {
+        assertThatThrownBy(() -> ProviumConfig.load(dir, key -> key.equals("provium.cpus") ? Optional.of("many") : Optional.empty()))
+                .isInstanceOf(ProviumConfigException.class)
+                .hasMessage("configuration parameter provium.cpus: expected a positive integer, got \"many\"");
+    }
+
+    @Test
+    void unknownKeyNamesFileKeyAndLine() throws IOException {
+        Path file = configFile("""
+                [provium]
+                roots = ["."]
+
+                [profile.minimal]
+                kernal = "/boot/vmlinuz"
+                """);
+
+        assertThatThrownBy(() -> ProviumConfig.load(dir))
+                .isInstanceOf(ProviumConfigException.class)
+                .hasMessage(file + ":5: profile.minimal.kernal: unknown key (known keys here: append, init, initrd, kernel, rootfs)");
+    }
+
+    @Test
+    void unknownTableIsAnUnknownKeyOnItsHeaderLine() throws IOException {
+        Path file = configFile("\n[provim]\nroots = [\".\"]\n");
+
+        assertThatThrownBy(() -> ProviumConfig.load(dir))
+                .hasMessage(file + ":2: provim: unknown key (known keys here: profile, provium)");
+    }
+
+    @Test
+    void wrongTypeNamesFileKeyLineAndTypes() throws IOException {
+        Path file = configFile("[provium]\naccel = \"tcg\"\ncpus = \"4\"\n");
+
+        assertThatThrownBy(() -> ProviumConfig.load(dir))
+                .isInstanceOf(ProviumConfigException.class)
+                .hasMessage(file + ":3: provium.cpus: wrong type: expected an integer, got the string \"4\"");
+    }
+
+    @Test
+    void wrongTypeInsideAMultiLineArrayPointsAtTheKey() throws IOException {
+        Path file = configFile("[provium]\nroots = [\n  \"a\",\n  5,\n]\n");
+
+        assertThatThrownBy(() -> ProviumConfig.load(dir))
+                .hasMessage(file + ":2: provium.roots: wrong type element 2: expected a string, got the integer 5");
+    }
+
+    @Test
+    void wrongTypeForATable() throws IOException {
+        Path file = configFile("profile = \"minimal\"\n");
+
+        assertThatThrownBy(() -> ProviumConfig.load(dir))
+                .hasMessage(file + ":1: profile: wrong type: expected a table, got the string \"minimal\"");
+    }
+
+    @Test
+    void invalidSettingValueNamesFileKeyAndLine() throws IOException {
+        Path file = configFile("[provium]\n\naccel = \"fast\"\n");
+
+        assertThatThrownBy(() -> ProviumConfig.load(dir))
+                .hasMessage(file + ":3: provium.accel: expected auto, kvm or tcg, got \"fast\"");
+    }
+
+    @Test
+    void invalidMemoryBudget() throws IOException {
+        Path file = configFile("[provium]\nmemory = \"lots\"\n");
+
+        assertThatThrownBy(() -> ProviumConfig.load(dir))
+                .hasMessageStartingWith(file + ":2: provium.memory: invalid memory size 'lots'");
+    }
+
+    @Test
+    void missingKernelFileNamesFileKeyLineAndPath() throws IOException {
+        Path file = configFile("""
+                [profile.one]
+                append = "x"
+
+                [profile.two]
+                # the kernel below does not exist
+                kernel = "missing/vmlinuz"
+                """);
+
+        assertThatThrownBy(() -> ProviumConfig.load(dir))
+                .isInstanceOf(ProviumConfigException.class)
+                .hasMessage(file + ":6: profile.two.kernel: file not found: " + dir.resolve("missing/vmlinuz"));
+    }
+
+    @Test
+    void missingInitrdInADottedKey() throws IOException {
+        Path file = configFile("profile.quick.initrd = \"nope.cpio\"\n");
+
+        assertThatThrownBy(() -> ProviumConfig.load(dir))
+                .hasMessage(file + ":1: profile.quick.initrd: file not found: " + dir.resolve("nope.cpio"));
+    }
+
+    @Test
+    void missingRootDirectory() throws IOException {
+        Path file = configFile("[provium]\nroots = [\"tests\"]\n");
+
+        assertThatThrownBy(() -> ProviumConfig.load(dir))
+                .hasMessage(file + ":2: provium.roots: not a directory: " + dir.resolve("tests"));
+    }
+
+    @Test
+    void rootfsIsRejectedForNow() throws IOException {
+        Path file = configFile("[profile.disk]\nrootfs = \"disk.img\"\n");
+
+        assertThatThrownBy(() -> ProviumConfig.load(dir))
+                .isInstanceOf(ProviumConfigException.class)
+                .hasMessageStartingWith(file + ":2: profile.disk.rootfs: rootfs is not supported yet");
+    }
+
+    @Test
+    void initMustBeAnAbsoluteGuestPath() throws IOException {
+        Path file = configFile("[profile.sys]\ninit = \"sbin/init\"\n");
+
+        assertThatThrownBy(() -> ProviumConfig.load(dir))
+                .hasMessageStartingWith(file + ":2: profile.sys.init: must be an absolute path in the guest");
+    }
+
+    @Test
+    void unknownProfileListsTheKnownOnes() throws IOException {
+        Path file = configFile("[profile.minimal]\n[profile.\"with space\"]\n");
+        ProviumConfig config = ProviumConfig.load(dir);
+
+        assertThatThrownBy(() -> config.profile("minimall"))
+                .isInstanceOf(ProviumConfigException.class)
+                .hasMessage("unknown profile 'minimall' in " + file + "; known profiles: default, minimal, with space");
+    }
+
+    @Test
+    void unknownProfileWithoutFile() {
+        assertThatThrownBy(() -> ProviumConfig.load(dir).profile("x"))
+                .hasMessageContaining("unknown profile 'x'")
+                .hasMessageEndingWith("known profiles: default");
+    }
+
+    @Test
+    void syntaxErrorsCarryTheLine() throws IOException {
+        Path file = configFile("[provium]\nroots = [\"a\"\n\n[profile.x]\n");
+
+        assertThatThrownBy(() -> ProviumConfig.load(dir))
+                .isInstanceOf(ProviumConfigException.class)
+                .hasMessageStartingWith(file + ":4: invalid TOML: ");
+    }
+
+    @Test
+    void dottedNamesQuoteNonBareKeys() {
+        assertThat(ConfigFile.dotted(List.of("profile", "my.vm", "kernel"))).isEqualTo("profile.\"my.vm\".kernel");
+    }
+}
