@@ -60,6 +60,7 @@ public final class AgentClient implements AutoCloseable {
             new ArrayBlockingQueue<>(UNSOLICITED_ERRORS_KEPT);
     private final AtomicReference<AgentDisconnectedException> disconnected = new AtomicReference<>();
     private volatile boolean shutdownAcknowledged;
+    private volatile Duration execTimeoutMargin = EXEC_TIMEOUT_MARGIN;
 
     private AgentClient(ReadableByteChannel in, WritableByteChannel out, String name) {
         this.name = name;
@@ -147,9 +148,10 @@ public final class AgentClient implements AutoCloseable {
             }
         };
         String what = "exec `" + abbreviate(command) + "`";
-        Duration wait = timeout.plus(EXEC_TIMEOUT_MARGIN);
+        Duration margin = execTimeoutMargin;
+        Duration wait = timeout.plus(margin);
         String within = describe(wait) + " (guest-side timeout " + describe(timeout) + " + "
-                + describe(EXEC_TIMEOUT_MARGIN) + " margin)";
+                + describe(margin) + " margin)";
         Frame exit;
         try (Call call = register(nextRequestId(), what)) {
             send(call, Frame.of(Protocol.EXEC, call.requestId, payload));
@@ -311,6 +313,10 @@ public final class AgentClient implements AutoCloseable {
 
     // ---- raw access for protocol tests ----
 
+    void setExecTimeoutMargin(Duration margin) {
+        execTimeoutMargin = margin;
+    }
+
     int nextRequestId() {
         int id;
         do {
@@ -441,7 +447,7 @@ public final class AgentClient implements AutoCloseable {
         throw new AgentException("agent " + name + " sent an unexpected " + frame);
     }
 
-    private static AgentErrorException decodeError(Frame frame) {
+    static AgentErrorException decodeError(Frame frame) {
         PayloadReader fields = new PayloadReader(frame);
         int code = fields.u16("code");
         int errno = fields.i32("errno");
