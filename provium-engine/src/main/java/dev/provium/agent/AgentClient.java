@@ -336,10 +336,15 @@ public final class AgentClient implements AutoCloseable {
 
     /** Sends {@code request} as it is and returns every reply to its channel and id, the final one last. */
     List<Frame> exchange(Frame request, Duration timeout) {
+        return exchangeRaw(FrameWriter.encode(request), request.channel(), request.requestId(), timeout);
+    }
+
+    /** Sends raw bytes and returns every reply to the given channel and id, the final one last. */
+    List<Frame> exchangeRaw(byte[] bytes, int channel, int requestId, Duration timeout) {
         List<Frame> replies = new ArrayList<>();
-        String what = Protocol.typeName(request.type()) + " request " + Integer.toUnsignedString(request.requestId());
-        try (Call call = register(request.channel(), request.requestId(), what)) {
-            send(call, request);
+        String what = "raw request " + Integer.toUnsignedString(requestId) + " on channel " + channel;
+        try (Call call = register(channel, requestId, what)) {
+            sendRaw(bytes);
             replies.add(awaitFinal(call, deadline(timeout), describe(timeout), replies::add));
         }
         return replies;

@@ -45,10 +45,11 @@ class AgentMalformedInputTest {
     }
 
     @Test
-    void aTruncatedPayloadIsDroppedAfterSilence() {
-        client.sendRaw(Arrays.copyOf(FrameWriter.encode(Frame.of(Protocol.PING, 1, new byte[100])), 50));
+    void aTruncatedPayloadIsDroppedAfterSilenceAndItsRequestAnswered() {
+        int id = client.nextRequestId();
+        byte[] partial = Arrays.copyOf(FrameWriter.encode(Frame.of(Protocol.PING, id, new byte[100])), 50);
 
-        assertThat(client.nextUnsolicitedError(TIMEOUT).codeName()).isEqualTo("TRUNCATED");
+        assertRefused(client.exchangeRaw(partial, 0, id, TIMEOUT), "TRUNCATED");
         assertPingWorks();
     }
 
@@ -61,10 +62,11 @@ class AgentMalformedInputTest {
     }
 
     @Test
-    void anOversizedLengthIsRefused() {
-        client.sendRaw(FrameCodecTest.header(Protocol.PING, client.nextRequestId(), Protocol.MAX_PAYLOAD + 1));
+    void anOversizedLengthIsRefusedForItsRequest() {
+        int id = client.nextRequestId();
+        byte[] header = FrameCodecTest.header(Protocol.PING, id, Protocol.MAX_PAYLOAD + 1);
 
-        assertThat(client.nextUnsolicitedError(TIMEOUT).codeName()).isEqualTo("TOO_LARGE");
+        assertRefused(client.exchangeRaw(header, 0, id, TIMEOUT), "TOO_LARGE");
         assertPingWorks();
     }
 
@@ -144,12 +146,14 @@ class AgentMalformedInputTest {
     }
 
     private void assertRefused(Frame request, String codeName) {
-        List<Frame> replies = client.exchange(request, TIMEOUT);
+        assertRefused(client.exchange(request, TIMEOUT), codeName);
+    }
 
-        assertThat(replies).as("replies to %s", request).hasSize(1);
+    private static void assertRefused(List<Frame> replies, String codeName) {
+        assertThat(replies).hasSize(1);
         Frame reply = replies.get(0);
-        assertThat(reply.type()).as("reply to %s", request).isEqualTo(Protocol.ERROR);
-        assertThat(AgentClient.decodeError(reply).codeName()).as("error code for %s", request).isEqualTo(codeName);
+        assertThat(reply.type()).as("type of %s", reply).isEqualTo(Protocol.ERROR);
+        assertThat(AgentClient.decodeError(reply).codeName()).as("error in %s", reply).isEqualTo(codeName);
     }
 
     private static Frame ping(int requestId, String payload) {
