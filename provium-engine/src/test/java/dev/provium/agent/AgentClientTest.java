@@ -1,0 +1,320 @@
+package dev.provium.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every operation against the real agent, run on the host with {@code --stdio}. */
+class AgentClientTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    private AgentProcess agent;
+    private AgentClient client;
+
+    @BeforeEach
+    void startAgent(TestInfo test) {
+        agent = AgentProcess.start(dir, "AgentClientTest-" + test.getTestMethod().orElseThrow().getName());
+        client = agent.client;
+    }
+
+    @AfterEach
+    void stopAgent() throws InterruptedException {
+        agent.stop();
+    }
+
+    @Test
+    void helloReportsTheVersionPidAndCapabilities() {
+        Hello hello = client.hello(TIMEOUT);
+
+        assertThat(hello.version()).isEqualTo(AgentClient.PROTOCOL_VERSION);
+        assertThat(hello.pid()).isEqualTo(agent.process.pid());
+        assertThat(hello.capabilities()).contains("exec", "read_file", "write_file", "shutdown", "ping");
+    }
+
+    @Test
+    void aVersionMismatchNamesBothVersions() {
+        assertThatThrownBy(() -> client.hello(2, TIMEOUT))
+                .isInstanceOfSatisfying(AgentErrorException.class,
+                        e -> assertThat(e.codeName()).isEqualTo("VERSION_MISMATCH"))
+                .hasMessageContaining("protocol 2")
+                .hasMessageContaining("protocol 1");
+    }
+
+    @Test
+    void afterAMismatchOnlyHelloAndPingAreServedUntilTheRightHello() {
+        assertThatThrownBy(() -> client.hello(7, TIMEOUT)).hasMessageContaining("7");
+
+        assertPingWorks();
+        assertThatThrownBy(() -> client.exec("true", TIMEOUT))
+                .isInstanceOfSatisfying(AgentErrorException.class,
+                        e -> assertThat(e.codeName()).isEqualTo("VERSION_MISMATCH"));
+        assertThatThrownBy(() -> client.writeFile(dir.resolve("f").toString(), new byte[3 << 20], 0644, TIMEOUT))
+                .isInstanceOf(AgentErrorException.class);
+
+        client.hello(TIMEOUT);
+        assertThat(client.exec("echo back", TIMEOUT).stdoutText()).isEqualTo("back\n");
+        assertThat(dir.resolve("f")).doesNotExist();
+    }
+
+    @Test
+    void execReturnsTheExitCodeAndBothOutputs() {
+        ExecResult result = client.exec("echo out; echo err >&2; exit 3", TIMEOUT);
+
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.stdoutText()).isEqualTo("out\n");
+        assertThat(result.stderrText()).isEqualTo("err\n");
+        assertThat(result.timedOut()).isFalse();
+        assertThat(result.signal()).isZero();
+    }
+
+    @Test
+    void execRunsWithStdinFromDevNull() {
+        assertThat(client.exec("cat; echo done", TIMEOUT).stdoutText()).isEqualTo("done\n");
+    }
+
+    @Test
+    void everyExitCodeComesBack() {
+        for (int code = 0; code <= 255; code++) {
+            assertThat(client.exec("exit " + code, TIMEOUT).exitCode()).as("exit %d", code).isEqualTo(code);
+        }
+    }
+
+    @Test
+    void deathBySignalIs128PlusTheSignal() {
+        ExecResult result = client.exec("kill -9 $$", TIMEOUT);
+
+        assertThat(result.exitCode()).isEqualTo(137);
+        assertThat(result.signal()).isEqualTo(9);
+        assertThat(result.timedOut()).isFalse();
+    }
+
+    @Test
+    void theGuestSideTimeoutKillsTheCommand() {
+        ExecResult result = client.exec("echo started; sleep 30", Duration.ofMillis(300));
+
+        assertThat(result.timedOut()).isTrue();
+        assertThat(result.exitCode()).isEqualTo(137);
+        assertThat(result.stdoutText()).isEqualTo("started\n");
+        assertPingWorks();
+    }
+
+    @Test
+    void theTimeoutKillsTheWholeProcessGroup() {
+        ExecResult result = client.exec("sleep 30 & sleep 30; wait", Duration.ofMillis(300));
+
+        assertThat(result.timedOut()).isTrue();
+        assertThat(agent.process.descendants()).isEmpty();
+    }
+
+    @Test
+    void megabytesOnBothStreamsAtOnceArriveComplete() {
+        ExecResult result = client.exec(
+                "head -c 5000000 /dev/zero | tr '\\0' o & head -c 5000000 /dev/zero | tr '\\0' e >&2; wait", TIMEOUT);
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdout()).hasSize(5_000_000).containsOnly('o');
+        assertThat(result.stderr()).hasSize(5_000_000).containsOnly('e');
+    }
+
+    @Test
+    void everyByteValueRoundTrips() {
+        byte[] data = new byte[256 * 4];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) i;
+        }
+        String path = dir.resolve("bytes").toString();
+
+        client.writeFile(path, data, 0640, TIMEOUT);
+
+        assertThat(client.readFile(path, TIMEOUT)).isEqualTo(data);
+        assertThat(client.exec("stat -c %a " + path, TIMEOUT).stdoutText()).isEqualTo("640\n");
+    }
+
+    @Test
+    void aFortyMebibyteFileRoundTrips() {
+        byte[] data = new byte[40 << 20];
+        new Random(40).nextBytes(data);
+        String path = dir.resolve("big").toString();
+
+        client.writeFile(path, data, 0600, Duration.ofSeconds(30));
+
+        assertThat(client.exec("stat -c %s " + path, TIMEOUT).stdoutText()).isEqualTo((40 << 20) + "\n");
+        byte[] back = client.readFile(path, Duration.ofSeconds(30));
+        assertThat(back.length).isEqualTo(data.length);
+        assertThat(Arrays.equals(back, data)).as("the 40 MiB came back unchanged").isTrue();
+    }
+
+    @Test
+    void anEmptyFileRoundTrips() {
+        String path = dir.resolve("empty").toString();
+
+        client.writeFile(path, new byte[0], 0644, TIMEOUT);
+
+        assertThat(dir.resolve("empty")).isEmptyFile();
+        assertThat(client.readFile(path, TIMEOUT)).isEmpty();
+    }
+
+    @Test
+    void writeFileTruncatesAndSetsTheMode() throws Exception {
+        Path file = dir.resolve("script");
+        Files.writeString(file, "a much longer old content");
+
+        client.writeFile(file.toString(), "#!/bin/sh\necho hi\n".getBytes(StandardCharsets.UTF_8), 0755, TIMEOUT);
+
+        assertThat(client.exec(file.toString(), TIMEOUT).stdoutText()).isEqualTo("hi\n");
+    }
+
+    @Test
+    void filesStreamFromAPathAndIntoAStream() throws Exception {
+        Path source = dir.resolve("source");
+        byte[] data = new byte[3 * (1 << 20) + 17];
+        new Random(3).nextBytes(data);
+        Files.write(source, data);
+        String path = dir.resolve("copy").toString();
+
+        client.writeFile(path, source, 0600, TIMEOUT);
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        long size = client.readFile(path, sink, TIMEOUT);
+
+        assertThat(size).isEqualTo(data.length);
+        assertThat(sink.toByteArray()).isEqualTo(data);
+    }
+
+    @Test
+    void readingAMissingFileNamesThePathAndErrno() {
+        String path = dir.resolve("nope").toString();
+
+        assertThatThrownBy(() -> client.readFile(path, TIMEOUT))
+                .isInstanceOfSatisfying(AgentErrorException.class, e -> {
+                    assertThat(e.errno()).isEqualTo(2);
+                    assertThat(e.codeName()).isEqualTo("OS_ERROR");
+                })
+                .hasMessageContaining(path)
+                .hasMessageContaining("No such file or directory")
+                .hasMessageContaining("errno 2");
+        assertPingWorks();
+    }
+
+    @Test
+    void writingIntoAMissingDirectoryNamesThePathAndErrno() {
+        String path = dir.resolve("missing/file").toString();
+        byte[] data = new byte[(1 << 20) * 2 + 5];
+
+        assertThatThrownBy(() -> client.writeFile(path, data, 0644, TIMEOUT))
+                .isInstanceOfSatisfying(AgentErrorException.class, e -> {
+                    assertThat(e.errno()).isEqualTo(2);
+                    assertThat(e.codeName()).isEqualTo("OS_ERROR");
+                })
+                .hasMessageContaining(path);
+        assertPingWorks();
+    }
+
+    @Test
+    void readingADirectoryFails() {
+        assertThatThrownBy(() -> client.readFile(dir.toString(), TIMEOUT))
+                .isInstanceOfSatisfying(AgentErrorException.class, e -> assertThat(e.errno()).isEqualTo(21))
+                .hasMessageContaining(dir.toString());
+    }
+
+    @Test
+    void pingEchoesItsPayload() {
+        byte[] large = new byte[1 << 20];
+        new Random(1).nextBytes(large);
+
+        assertThat(client.ping(new byte[0], TIMEOUT)).isEmpty();
+        assertThat(client.ping(large, TIMEOUT)).isEqualTo(large);
+    }
+
+    @Test
+    void shutdownIsAcknowledgedAndTheAgentExits() throws Exception {
+        client.shutdown(TIMEOUT);
+
+        assertThat(agent.process.waitFor(10, TimeUnit.SECONDS)).as("agent exited").isTrue();
+        assertThatThrownBy(() -> client.ping(new byte[1], TIMEOUT)).isInstanceOf(AgentDisconnectedException.class);
+    }
+
+    @Test
+    void concurrentCallsGetTheirOwnReplies() throws Exception {
+        List<CompletableFuture<Void>> calls = new ArrayList<>();
+        calls.add(CompletableFuture.runAsync(() -> assertThat(
+                client.exec("head -c 3000000 /dev/zero | tr '\\0' x", TIMEOUT).stdout()).hasSize(3_000_000)));
+        for (int thread = 0; thread < 6; thread++) {
+            int seed = thread;
+            calls.add(CompletableFuture.runAsync(() -> {
+                Random random = new Random(seed);
+                for (int i = 0; i < 30; i++) {
+                    byte[] payload = new byte[random.nextInt(5000)];
+                    random.nextBytes(payload);
+                    assertThat(client.ping(payload, TIMEOUT)).isEqualTo(payload);
+                }
+            }));
+        }
+
+        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void whenTheAgentDiesThePendingCallFailsAtOnceAndLaterCallsToo() throws Exception {
+        CompletableFuture<ExecResult> call = CompletableFuture.supplyAsync(() -> client.exec("sleep 20", Duration.ofSeconds(30)));
+        awaitChildOfAgent();
+
+        agent.kill();
+
+        assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(AgentDisconnectedException.class)
+                .hasMessageContaining("exec `sleep 20`");
+        assertThat(client.isConnected()).isFalse();
+        assertThatThrownBy(() -> client.ping(new byte[0], TIMEOUT))
+                .isInstanceOf(AgentDisconnectedException.class)
+                .hasMessageContaining("cannot send ping");
+    }
+
+    @Test
+    void closingTheClientFailsThePendingCall() throws Exception {
+        CompletableFuture<ExecResult> call = CompletableFuture.supplyAsync(() -> client.exec("sleep 20", Duration.ofSeconds(30)));
+        awaitChildOfAgent();
+
+        client.close();
+
+        assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS))
+                .cause()
+                .isInstanceOf(AgentDisconnectedException.class)
+                .hasMessageContaining("the client was closed");
+        assertThatThrownBy(() -> client.exec("true", TIMEOUT)).isInstanceOf(AgentDisconnectedException.class);
+    }
+
+    private void awaitChildOfAgent() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (agent.process.children().findAny().isEmpty()) {
+            assertThat(System.nanoTime() - deadline).as("the agent started no command").isNegative();
+            Thread.sleep(10);
+        }
+    }
+
+    private void assertPingWorks() {
+        byte[] payload = "still in step".getBytes(StandardCharsets.UTF_8);
+        assertThat(client.ping(payload, TIMEOUT)).isEqualTo(payload);
+    }
+}

@@ -1,0 +1,88 @@
+package dev.provium.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real agent running on the host as {@code provium-agent --stdio}, with a client on its
+ * stdin/stdout and its stderr in a log file. The binary is the packaged one unless the system
+ * property {@value #BINARY_PROPERTY} names another (e.g. the AddressSanitizer build).
+ */
+final class AgentProcess {
+    static final String BINARY_PROPERTY = "provium.agent.binary";
+    private static final Path LOG_DIRECTORY = Path.of("target", "agent-logs");
+
+    final Process process;
+    final AgentClient client;
+    final Path log;
+
+    private AgentProcess(Process process, Path log, String name) {
+        this.process = process;
+        this.log = log;
+        this.client = AgentClient.open(process.getInputStream(), process.getOutputStream(), name);
+    }
+
+    static AgentProcess start(Path workDirectory, String name) {
+        Path binary = binary(workDirectory);
+        try {
+            Files.createDirectories(LOG_DIRECTORY);
+            Path log = LOG_DIRECTORY.resolve(name + ".log");
+            Process process = new ProcessBuilder(binary.toString(), "--stdio")
+                    .directory(workDirectory.toFile())
+                    .redirectError(log.toFile())
+                    .start();
+            return new AgentProcess(process, log, name);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + binary + " --stdio", e);
+        }
+    }
+
+    static Path binary(Path workDirectory) {
+        String override = System.getProperty(BINARY_PROPERTY);
+        if (override == null || override.isBlank()) {
+            return AgentBinary.extractTo(workDirectory);
+        }
+        Path binary = Path.of(override).toAbsolutePath();
+        if (!Files.isExecutable(binary)) {
+            throw new IllegalStateException("-D" + BINARY_PROPERTY + "=" + override + " is not an executable file");
+        }
+        return binary;
+    }
+
+    String logText() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Kills the agent and everything it started, at once. */
+    void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    /**
+     * Ends the agent the polite way (end of input, so a sanitizer build runs its exit checks), kills
+     * it if it does not go, and fails when its log holds a sanitizer report.
+     */
+    void stop() throws InterruptedException {
+        client.close();
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(5, TimeUnit.SECONDS);
+        }
+        assertThat(process.isAlive()).as("agent process %d still running", process.pid()).isFalse();
+        assertThat(logText())
+                .as("agent log %s", log)
+                .doesNotContain("AddressSanitizer", "LeakSanitizer", "runtime error:");
+    }
+}
