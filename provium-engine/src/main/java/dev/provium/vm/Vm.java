@@ -1,0 +1,219 @@
+package dev.provium.vm;
+
+import dev.provium.agent.AgentClient;
+import dev.provium.agent.AgentErrorException;
+import dev.provium.agent.AgentException;
+import dev.provium.agent.ExecResult;
+import dev.provium.config.KeepLogs;
+import dev.provium.config.Profile;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * One QEMU guest with the Provium agent inside. Created by {@link VmService#create(String)}, booted
+ * with {@link #boot(BootOptions)} (which returns once the agent answers), driven through the agent, and
+ * stopped with {@link #shutdown()} or {@link #kill()}; {@link #close()} kills a guest still running.
+ * Operations in the wrong state fail with a message naming the state. Trouble with the guest (QEMU
+ * gone, kernel panic, no answer in time) is a {@link VmException} carrying the console tail, and the
+ * console log is then kept.
+ */
+public final class Vm implements AutoCloseable {
+    public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofMinutes(5);
+    static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
+    private static final int FILE_MODE = 0644;
+
+    public enum State { CREATED, BOOTING, RUNNING, STOPPED, FAILED }
+
+    private final VmService service;
+    private final Profile profile;
+    private final String name;
+    private State state = State.CREATED;
+    private Duration operationTimeout = DEFAULT_OPERATION_TIMEOUT;
+    private Guest guest;
+    private boolean keepLogs;
+
+    Vm(VmService service, Profile profile) {
+        this.service = service;
+        this.profile = profile;
+        this.name = profile.name();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Profile profile() {
+        return profile;
+    }
+
+    public synchronized State state() {
+        return state;
+    }
+
+    /** The serial console log of the current or last boot. */
+    public synchronized Optional<Path> consoleLog() {
+        return guest == null ? Optional.empty() : Optional.of(guest.console().file());
+    }
+
+    /** The agent's connection, for operations this class does not wrap. */
+    public synchronized AgentClient agent() {
+        return requireRunning("use the agent of").agent();
+    }
+
+    /** The timeout of every later guest operation (default {@value}5 minutes). */
+    public synchronized void operationTimeout(Duration timeout) {
+        this.operationTimeout = timeout;
+    }
+
+    /** Keeps this guest's console log and run files when it stops, e.g. because its test failed. */
+    public synchronized void keepLogs() {
+        this.keepLogs = true;
+    }
+
+    /** Boots with the default options (512M, one vCPU). */
+    public void boot() {
+        boot(BootOptions.defaults());
+    }
+
+    /**
+     * Starts QEMU and blocks until the agent has answered its handshake, the boot timeout passed,
+     * QEMU exited or the kernel panicked.
+     */
+    public void boot(BootOptions options) {
+        synchronized (this) {
+            requireState(State.CREATED, "boot");
+            state = State.BOOTING;
+        }
+        try {
+            Guest started = Guest.boot(service, profile, options);
+            synchronized (this) {
+                guest = started;
+                state = State.RUNNING;
+            }
+            service.started(this);
+        } catch (VmException e) {
+            synchronized (this) {
+                state = State.FAILED;
+            }
+            throw e;
+        }
+    }
+
+    /** Runs {@code /bin/sh -c command} in the guest with the operation timeout. */
+    public ExecResult exec(String command) {
+        return exec(command, operationTimeout);
+    }
+
+    public ExecResult exec(String command, Duration timeout) {
+        return call("exec `" + command + "`", agent -> agent.exec(command, timeout));
+    }
+
+    public byte[] readFile(String path) {
+        return call("read_file " + path, agent -> agent.readFile(path, operationTimeout));
+    }
+
+    public void writeFile(String path, byte[] data) {
+        call("write_file " + path, agent -> {
+            agent.writeFile(path, data, FILE_MODE, operationTimeout);
+            return null;
+        });
+    }
+
+    /** Asks the agent to power the guest off, waits up to 10 s for QEMU to exit, then kills it. */
+    public void shutdown() {
+        Guest running;
+        synchronized (this) {
+            if (state == State.STOPPED) {
+                return;
+            }
+            running = requireRunning("shut down");
+        }
+        try {
+            running.shutdown(SHUTDOWN_WAIT);
+        } finally {
+            stop(State.STOPPED);
+        }
+    }
+
+    /** Terminates QEMU now. Safe to call in any state and more than once. */
+    public void kill() {
+        Guest running;
+        synchronized (this) {
+            running = guest;
+        }
+        if (running != null) {
+            running.kill();
+        }
+        stop(State.STOPPED);
+    }
+
+    @Override
+    public void close() {
+        kill();
+    }
+
+    @Override
+    public String toString() {
+        return "vm " + name + " (" + state().name().toLowerCase() + ")";
+    }
+
+    private <T> T call(String what, Function<AgentClient, T> operation) {
+        Guest running;
+        synchronized (this) {
+            running = requireRunning("run " + what + " on");
+        }
+        try {
+            return operation.apply(running.agent());
+        } catch (AgentErrorException e) {
+            throw e;
+        } catch (AgentException e) {
+            VmException failure = running.trouble(what + " failed: " + e.getMessage(), e);
+            if (!running.qemu().isAlive()) {
+                stop(State.FAILED);
+            }
+            throw failure;
+        }
+    }
+
+    private void stop(State finalState) {
+        Guest stopped;
+        synchronized (this) {
+            stopped = guest;
+            if (state != State.FAILED) {
+                state = finalState;
+            }
+        }
+        if (stopped != null) {
+            KeepLogs policy = service.config().keepLogs();
+            boolean keep = policy == KeepLogs.ALWAYS
+                    || policy == KeepLogs.FAILED && (keepLogs || stopped.troubled());
+            stopped.release(keep);
+        }
+        service.stopped(this);
+    }
+
+    private Guest requireRunning(String action) {
+        requireState(State.RUNNING, action);
+        return guest;
+    }
+
+    private void requireState(State required, String action) {
+        if (state != required) {
+            throw new IllegalStateException("cannot " + action + " vm " + name + ": it is " + describe(state)
+                    + (state == State.FAILED && guest != null ? " (console log: " + guest.console().file() + ")" : ""));
+        }
+    }
+
+    private static String describe(State state) {
+        return switch (state) {
+            case CREATED -> "not booted yet";
+            case BOOTING -> "still booting";
+            case RUNNING -> "running";
+            case STOPPED -> "stopped";
+            case FAILED -> "failed";
+        };
+    }
+}

@@ -1,0 +1,107 @@
+package dev.provium.vm;
+
+import dev.provium.agent.AgentBinary;
+import dev.provium.config.Constants;
+import dev.provium.config.Profile;
+import dev.provium.config.ProviumConfig;
+import dev.provium.image.GuestImageBuilder;
+import dev.provium.image.KernelLocator;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Creates guests from the profiles of one configuration and owns what they share: the resource pool,
+ * the kernel and initramfs caches, the extracted agent and the accelerator choice. Closing it kills
+ * every guest it created that is still running.
+ */
+public final class VmService implements AutoCloseable {
+    private final ProviumConfig config;
+    private final ResourcePool pool;
+    private final KernelLocator kernels = new KernelLocator();
+    private final GuestImageBuilder images;
+    private final Set<Vm> live = ConcurrentHashMap.newKeySet();
+    private volatile Path agent;
+
+    private VmService(ProviumConfig config, ResourcePool pool) {
+        this.config = config;
+        this.pool = pool;
+        this.images = new GuestImageBuilder(config.cacheDir().resolve("images"));
+    }
+
+    public static VmService create(ProviumConfig config) {
+        return new VmService(config, ResourcePool.forConfig(config));
+    }
+
+    public ProviumConfig config() {
+        return config;
+    }
+
+    /** A guest of the named profile, not booted; an unknown name is an error listing the known ones. */
+    public Vm create(String profileName) {
+        Profile profile = config.profile(profileName);
+        return new Vm(this, profile);
+    }
+
+    /** A guest of the {@code default} profile, not booted. */
+    public Vm create() {
+        return create(Constants.DEFAULT_PROFILE);
+    }
+
+    /** Guests created here that have not been stopped yet. */
+    public List<Vm> liveVms() {
+        return List.copyOf(live);
+    }
+
+    /** Kills every guest created here that is still running. */
+    @Override
+    public void close() {
+        for (Vm vm : List.copyOf(live)) {
+            vm.kill();
+        }
+    }
+
+    ResourcePool pool() {
+        return pool;
+    }
+
+    KernelLocator kernels() {
+        return kernels;
+    }
+
+    GuestImageBuilder images() {
+        return images;
+    }
+
+    Accelerator accelerator() {
+        return Accelerator.choose(config.accel());
+    }
+
+    Path kernelCache() {
+        return config.cacheDir().resolve("kernels");
+    }
+
+    /** The packaged agent, extracted once per service into the cache (an atomic replace, so JVMs may race). */
+    Path agent() {
+        Path extracted = agent;
+        if (extracted == null) {
+            synchronized (this) {
+                if (agent == null) {
+                    agent = AgentBinary.extractTo(config.cacheDir().resolve("agent"));
+                }
+                extracted = agent;
+            }
+        }
+        return extracted;
+    }
+
+    void started(Vm vm) {
+        live.add(vm);
+    }
+
+    void stopped(Vm vm) {
+        live.remove(vm);
+    }
+}
