@@ -72,15 +72,15 @@ final class AgentConnector {
     private void checkGuest() {
         if (!qemu.isAlive()) {
             String exit = qemu.exitCode().map(code -> " with code " + code).orElse("");
-            String reason = console.showsPanic()
-                    ? "the guest kernel panicked during boot (Kernel panic on the console); QEMU exited" + exit
-                    : "QEMU exited" + exit + " before the agent answered";
+            String reason = console.panicLine()
+                    .map(panic -> "the guest kernel panicked during boot (" + panic + "); QEMU exited" + exit)
+                    .orElse("QEMU exited" + exit + " before the agent answered");
             String output = qemu.output().strip();
             throw new BootFailure(output.isEmpty() ? reason : reason + "; QEMU said: " + output);
         }
-        if (console.showsPanic()) {
-            throw new BootFailure("the guest kernel panicked during boot (Kernel panic on the console)");
-        }
+        console.panicLine().ifPresent(panic -> {
+            throw new BootFailure("the guest kernel panicked during boot (" + panic + ")");
+        });
     }
 
     private static void closeQuietly(AgentClient client) {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /** Reads the guest's serial console log: its last lines, and whether the kernel panicked. */
 final class ConsoleLog {
@@ -31,8 +32,12 @@ final class ConsoleLog {
         return String.join("\n", lines.subList(from, lines.size())).strip();
     }
 
-    boolean showsPanic() {
-        return lastBytes().contains(PANIC);
+    /** The console line that reports a kernel panic, e.g. "Kernel panic - not syncing: …". */
+    Optional<String> panicLine() {
+        return lastBytes().lines()
+                .filter(line -> line.contains(PANIC))
+                .findFirst()
+                .map(line -> line.substring(line.indexOf(PANIC)).strip());
     }
 
     private String lastBytes() {

@@ -20,6 +20,7 @@ import java.util.List;
  */
 final class Guest {
     private static final Duration SHUTDOWN_ACK = Duration.ofSeconds(5);
+    private static final Duration EXIT_AFTER_DISCONNECT = Duration.ofSeconds(2);
 
     private final RunDirectory run;
     private final ConsoleLog console;
@@ -116,11 +117,21 @@ final class Guest {
         return troubled;
     }
 
-    /** A VmException for trouble while running; marks the logs to be kept. */
+    /**
+     * A VmException for trouble while running; marks the logs to be kept. A lost agent usually means
+     * QEMU is on its way out, so it waits a moment for the exit to say so.
+     */
     VmException trouble(String reason, Throwable cause) {
         troubled = true;
-        String state = qemu.isAlive() ? "" : "; QEMU has exited" + qemu.exitCode().map(code -> " with code " + code).orElse("");
-        return new VmException(reason + state, console.tail(), console.file(), cause);
+        if (!agent.isConnected()) {
+            qemu.awaitExit(EXIT_AFTER_DISCONNECT);
+        }
+        StringBuilder message = new StringBuilder(reason);
+        if (!qemu.isAlive()) {
+            message.append("; QEMU has exited").append(qemu.exitCode().map(code -> " with code " + code).orElse(""));
+        }
+        console.panicLine().ifPresent(panic -> message.append("; the guest kernel panicked: ").append(panic));
+        return new VmException(message.toString(), console.tail(), console.file(), cause);
     }
 
     void shutdown(Duration wait) {

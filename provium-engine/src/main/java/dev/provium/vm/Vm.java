@@ -10,6 +10,7 @@ import dev.provium.config.Profile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 
 /**
@@ -56,6 +57,11 @@ public final class Vm implements AutoCloseable {
     /** The serial console log of the current or last boot. */
     public synchronized Optional<Path> consoleLog() {
         return guest == null ? Optional.empty() : Optional.of(guest.console().file());
+    }
+
+    /** The process id of the current guest's QEMU. */
+    public synchronized OptionalLong qemuPid() {
+        return guest == null ? OptionalLong.empty() : OptionalLong.of(guest.qemu().pid());
     }
 
     /** The agent's connection, for operations this class does not wrap. */
