@@ -80,11 +80,19 @@ final class FileExecution implements TestHandler {
             body.call(); // a file the scan found no test() in is one test: its test() calls are steps of it
             return;
         }
-        if (running != null) {
-            throw new LuaError("test('" + name + "') was called inside test('" + running.name()
-                    + "'); tests cannot be nested");
-        }
         Optional<LuaTestDescriptor> test = claims.claim(name, line);
+        if (running != null) {
+            String problem = "test('" + name + "') was called inside test('" + running.name()
+                    + "'); tests cannot be nested";
+            test.ifPresent(nested -> {
+                if (nested.isDynamic()) {
+                    context.listener().dynamicTestRegistered(nested);
+                }
+                context.listener().executionSkipped(nested, "not run: " + problem);
+                tally.markNotRun();
+            });
+            throw new LuaError(problem);
+        }
         if (test.isPresent()) {
             execute(test.get(), body);
         }

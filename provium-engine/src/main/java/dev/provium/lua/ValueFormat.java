@@ -1,5 +1,6 @@
 package dev.provium.lua;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
@@ -51,10 +52,11 @@ final class ValueFormat {
         return out.toString();
     }
 
+    /** Integral values in full ({@code 18446744073709551616}, not {@code 1.8446744E19}), others as Lua prints them. */
     static String number(LuaValue n) {
         double d = n.todouble();
-        if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 1e18) {
-            return Long.toString((long) d);
+        if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 1e21) {
+            return new BigDecimal(d).toBigInteger().toString();
         }
         return n.tojstring();
     }
