@@ -1,6 +1,7 @@
 package dev.provium.engine;
 
 import org.junit.platform.engine.EngineDiscoveryRequest;
+import org.junit.platform.engine.support.discovery.DiscoveryIssueReporter;
 import org.junit.platform.engine.support.discovery.EngineDiscoveryRequestResolver;
 
 /** Discovery: the selector resolvers, sharing one file lookup and one descriptor factory per request. */
@@ -10,13 +11,14 @@ final class DiscoverySelectorResolver {
     }
 
     static void resolve(EngineDiscoveryRequest request, ProviumEngineDescriptor engine, ProviumConfiguration config) {
+        DiscoveryIssueReporter issues = DiscoveryIssueReporter.deduplicating(
+                DiscoveryIssueReporter.forwarding(request.getDiscoveryListener(), engine.getUniqueId()));
         TestFiles files = new TestFiles(config);
+        FileDescriptors descriptors = new FileDescriptors(config, issues);
         EngineDiscoveryRequestResolver.<ProviumEngineDescriptor>builder()
-                .addSelectorResolver(context -> new LuaFileResolver(files,
-                        new FileDescriptors(config, context.getIssueReporter()), context.getIssueReporter()))
-                .addSelectorResolver(context -> new UniqueIdResolver(files,
-                        new FileDescriptors(config, context.getIssueReporter())))
+                .addSelectorResolver(new LuaFileResolver(files, descriptors, issues))
+                .addSelectorResolver(new UniqueIdResolver(files, descriptors))
                 .build()
-                .resolve(request, engine);
+                .resolve(request, engine, issues);
     }
 }

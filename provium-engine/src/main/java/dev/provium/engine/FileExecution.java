@@ -165,9 +165,11 @@ final class FileExecution implements TestHandler {
     private String notRunBecause(Throwable failure) {
         String id = file.file().id();
         String message = LuaFailures.firstLine(failure);
-        Optional<StackTraceElement> where = LuaFailures.luaLocation(failure)
-                .filter(frame -> file.file().chunkName().equals(frame.getFileName()));
+        Optional<StackTraceElement> where = LuaFailures.luaFrames(failure).stream()
+                .filter(frame -> file.file().chunkName().equals(frame.getFileName()))
+                .findFirst();
         if (where.isPresent()) {
+            // the message names the innermost position, perhaps in a helper; the line is where this file stopped
             String position = where.get().getFileName() + ":" + where.get().getLineNumber() + ": ";
             String text = message.startsWith(position) ? message.substring(position.length()) : message;
             return "not run: " + id + " failed at line " + where.get().getLineNumber() + ": " + text;

@@ -57,7 +57,14 @@ final class LuaErrorText {
 
     private static String describeObject(LuaValue object) {
         LuaValue tostring = object.metatag(LuaValue.TOSTRING);
-        return tostring.isnil() ? ValueFormat.render(object) : tostring.call(object).tojstring();
+        if (!tostring.isnil()) {
+            try {
+                return tostring.call(object).tojstring();
+            } catch (LuaError broken) {
+                // fall back to the raw contents
+            }
+        }
+        return ValueFormat.render(object);
     }
 
     private static String positionOf(String message) {

@@ -1,6 +1,7 @@
 package dev.provium.lua;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 import org.luaj.vm2.LuaError;
@@ -50,9 +51,14 @@ public final class LuaFailures {
 
     /** The innermost Lua position of a failure made by {@link #toFailure}, if it has one. */
     public static Optional<StackTraceElement> luaLocation(Throwable failure) {
+        return luaFrames(failure).stream().findFirst();
+    }
+
+    /** The Lua frames of a failure made by {@link #toFailure}, innermost first. */
+    public static List<StackTraceElement> luaFrames(Throwable failure) {
         return Arrays.stream(failure.getStackTrace())
                 .filter(frame -> LuaTraceback.DECLARING_CLASS.equals(frame.getClassName()))
-                .findFirst();
+                .toList();
     }
 
     /** The first line of a failure's message, for one-line summaries. */
