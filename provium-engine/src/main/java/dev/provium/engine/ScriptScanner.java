@@ -40,7 +40,9 @@ final class ScriptScanner {
             return ScanResult.broken("cannot read " + file.chunkName() + ": " + e.getMessage(), 0);
         }
         try {
-            Chunk chunk = new LuaParser(new StringReader(withoutShebang(new String(source, StandardCharsets.UTF_8))))
+            // LuaJ's parser turns each char of a literal into one byte: reading bytes as ISO-8859-1 keeps names
+            // byte-exact, so they decode (as UTF-8) to the same text as the running script's strings
+            Chunk chunk = new LuaParser(new StringReader(withoutShebang(new String(source, StandardCharsets.ISO_8859_1))))
                     .Chunk();
             return collect(chunk);
         } catch (ParseException | TokenMgrError | RuntimeException parserFailure) {

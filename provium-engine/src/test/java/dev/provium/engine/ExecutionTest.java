@@ -169,6 +169,14 @@ class ExecutionTest {
     }
 
     @Test
+    void nonAsciiNamesAndAShebangLineWork() {
+        Events tests = run("dynamic", "unicode.lua").testEvents();
+
+        tests.assertStatistics(stats -> stats.started(1).succeeded(1).dynamicallyRegistered(0));
+        tests.assertThatEvents().haveExactly(1, event(named("größe ✓"), finishedSuccessfully()));
+    }
+
+    @Test
     void onlySelectedTestsRunButTopLevelCodeAlwaysDoes() {
         Events tests = engine("partial").selectors(selectUniqueId(testId("steps.lua", "second")),
                 selectUniqueId(testId("steps.lua", "third"))).execute().testEvents();

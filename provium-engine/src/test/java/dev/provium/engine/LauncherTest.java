@@ -45,7 +45,7 @@ class LauncherTest {
                 "loop.lua/literal in a loop [2] FAILED", "nested.lua/outer FAILED");
         assertThat(recorder.skipped).contains("fails_midway.lua/never reached", "file_todo.lua/skipped by the file todo");
         assertThat(recorder.legacyClassNames).containsOnly("loop.lua", "fails_midway.lua", "file_todo.lua",
-                "file_todo_single.lua", "unreached.lua", "nested.lua");
+                "file_todo_single.lua", "unreached.lua", "nested.lua", "unicode.lua");
     }
 
     private static final class Recorder implements TestExecutionListener {
