@@ -61,9 +61,19 @@ final class TestFiles {
         return config.filter().exclusionReason(file.relativePath());
     }
 
-    /** The test files under a directory, sorted by path. */
+    /**
+     * The test files under a directory, sorted by path. A directory that contains test roots (say the project)
+     * stands for those roots: Lua files elsewhere in it (test data, scripts) are not tests.
+     */
     List<LuaFile> inDirectory(Path directory, Path classpathRoot) {
-        try (Stream<Path> paths = Files.walk(directory)) {
+        Path dir = directory.toAbsolutePath().normalize();
+        boolean insideARoot = config.roots().stream().anyMatch(dir::startsWith);
+        List<Path> rootsInside = config.roots().stream().filter(root -> root.startsWith(dir)).toList();
+        if (!insideARoot && !rootsInside.isEmpty()) {
+            return rootsInside.stream().filter(Files::isDirectory)
+                    .flatMap(root -> inDirectory(root, classpathRoot).stream()).toList();
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
             return paths.filter(p -> p.getFileName().toString().endsWith(".lua"))
                     .filter(Files::isRegularFile)
                     .sorted()

@@ -14,13 +14,20 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectUniqu
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectUri;
 
 import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.engine.DiscoveryIssue;
 import org.junit.platform.engine.TestDescriptor;
 import org.junit.platform.engine.TestSource;
@@ -223,6 +230,36 @@ class DiscoveryTest {
                 .selectors(selectDirectory(Scenarios.dir("project/src/test/lua").toFile())).discover();
 
         assertThat(fileIds(results)).containsExactly("uses_modules.lua");
+    }
+
+    @Test
+    void directoryHoldingTheRootsStandsForTheRoots() {
+        EngineDiscoveryResults results = EngineTestKit.engine(new ProviumTestEngine())
+                .configurationParameter(Constants.PROJECT_DIR_PROPERTY_NAME, Scenarios.dir("project").toString())
+                .selectors(selectDirectory(Scenarios.dir("project").toFile())).discover();
+
+        assertThat(fileIds(results)).as("testdata/*.lua are not tests").containsExactly("uses_modules.lua");
+    }
+
+    @Test
+    void luaFileInsideAJarIsReportedAsNotRunnable(@TempDir Path temp) throws Exception {
+        Path jar = temp.resolve("tests.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new JarEntry("packaged/boot.lua"));
+            out.write("test('x', function() end)".getBytes(StandardCharsets.UTF_8));
+        }
+        ClassLoader original = Thread.currentThread().getContextClassLoader();
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, original)) {
+            Thread.currentThread().setContextClassLoader(loader);
+            EngineDiscoveryResults results = engine("discovery")
+                    .selectors(selectClasspathResource("packaged/boot.lua")).discover();
+
+            assertThat(results.getEngineDescriptor().getChildren()).isEmpty();
+            assertThat(results.getDiscoveryIssues()).extracting(DiscoveryIssue::message).containsExactly(
+                    "classpath resource packaged/boot.lua is inside an archive; Lua tests must be plain files to run");
+        } finally {
+            Thread.currentThread().setContextClassLoader(original);
+        }
     }
 
     @Test
