@@ -1,0 +1,68 @@
+package dev.provium.engine;
+
+import java.util.List;
+import java.util.Objects;
+
+import dev.provium.lua.ProviumExtension;
+import dev.provium.lua.ResourceScope;
+import org.junit.platform.engine.EngineExecutionListener;
+import org.junit.platform.engine.support.hierarchical.EngineExecutionContext;
+
+/** What nodes need while executing: engine-wide services, and inside a file the file's execution. */
+final class ProviumExecutionContext implements EngineExecutionContext {
+
+    private final EngineExecutionListener listener;
+    private final ProviumConfiguration config;
+    private final List<ProviumExtension> extensions;
+    private final ResourceScope engineScope;
+    private final ConsoleReporter console;
+    private final FileExecution file;
+
+    ProviumExecutionContext(EngineExecutionListener listener, ProviumConfiguration config,
+            List<ProviumExtension> extensions, ResourceScope engineScope, ConsoleReporter console) {
+        this(listener, config, extensions, engineScope, console, null);
+    }
+
+    private ProviumExecutionContext(EngineExecutionListener listener, ProviumConfiguration config,
+            List<ProviumExtension> extensions, ResourceScope engineScope, ConsoleReporter console,
+            FileExecution file) {
+        this.listener = listener;
+        this.config = config;
+        this.extensions = List.copyOf(extensions);
+        this.engineScope = engineScope;
+        this.console = console;
+        this.file = file;
+    }
+
+    ProviumExecutionContext forFile(FileExecution execution) {
+        return new ProviumExecutionContext(listener, config, extensions, engineScope, console, execution);
+    }
+
+    EngineExecutionListener listener() {
+        return listener;
+    }
+
+    ProviumConfiguration config() {
+        return config;
+    }
+
+    List<ProviumExtension> extensions() {
+        return extensions;
+    }
+
+    ResourceScope engineScope() {
+        return engineScope;
+    }
+
+    ConsoleReporter console() {
+        return console;
+    }
+
+    FileExecution file() {
+        return Objects.requireNonNull(file, "no Lua file is executing in this context");
+    }
+
+    boolean inFile() {
+        return file != null;
+    }
+}

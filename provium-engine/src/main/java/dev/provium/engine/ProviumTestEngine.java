@@ -1,0 +1,71 @@
+package dev.provium.engine;
+
+import java.util.Optional;
+
+import dev.provium.lua.ResourceScope;
+import org.junit.platform.engine.EngineDiscoveryRequest;
+import org.junit.platform.engine.ExecutionRequest;
+import org.junit.platform.engine.TestDescriptor;
+import org.junit.platform.engine.UniqueId;
+import org.junit.platform.engine.support.hierarchical.ForkJoinPoolHierarchicalTestExecutorService;
+import org.junit.platform.engine.support.hierarchical.HierarchicalTestEngine;
+import org.junit.platform.engine.support.hierarchical.HierarchicalTestExecutorService;
+import org.junit.platform.engine.support.hierarchical.SameThreadHierarchicalTestExecutorService;
+
+/**
+ * Runs Lua test files as JUnit tests: engine {@code provium} → one container per file → one test per
+ * {@code test()} call. Configuration keys are in {@link Constants}.
+ */
+public final class ProviumTestEngine extends HierarchicalTestEngine<ProviumExecutionContext> {
+
+    private final LuaBindings bindings;
+
+    /** The engine as the JUnit Platform loads it. */
+    public ProviumTestEngine() {
+        this(LuaBindings.NONE);
+    }
+
+    /** @param bindings adds bindings beyond the core Lua API to every file (e.g. the VM bindings) */
+    public ProviumTestEngine(LuaBindings bindings) {
+        this.bindings = bindings;
+    }
+
+    @Override
+    public String getId() {
+        return Constants.ENGINE_ID;
+    }
+
+    @Override
+    public Optional<String> getGroupId() {
+        return Optional.of("dev.provium");
+    }
+
+    @Override
+    public Optional<String> getArtifactId() {
+        return Optional.of("provium-engine");
+    }
+
+    @Override
+    public TestDescriptor discover(EngineDiscoveryRequest request, UniqueId uniqueId) {
+        ProviumConfiguration config = ProviumConfiguration.from(request.getConfigurationParameters());
+        ProviumEngineDescriptor engine = new ProviumEngineDescriptor(uniqueId);
+        DiscoverySelectorResolver.resolve(request, engine, config);
+        return engine;
+    }
+
+    @Override
+    protected HierarchicalTestExecutorService createExecutorService(ExecutionRequest request) {
+        int parallelism = ProviumConfiguration.from(request.getConfigurationParameters()).parallelism();
+        return parallelism == 1 ? new SameThreadHierarchicalTestExecutorService()
+                : new ForkJoinPoolHierarchicalTestExecutorService(new FixedParallelism(parallelism));
+    }
+
+    @Override
+    protected ProviumExecutionContext createExecutionContext(ExecutionRequest request) {
+        ProviumConfiguration config = ProviumConfiguration.from(request.getConfigurationParameters());
+        ResourceScope engineScope = new ResourceScope("the Provium engine run");
+        return new ProviumExecutionContext(request.getEngineExecutionListener(), config,
+                bindings.create(request.getConfigurationParameters(), engineScope), engineScope,
+                new ConsoleReporter(System.out, config.progress()));
+    }
+}

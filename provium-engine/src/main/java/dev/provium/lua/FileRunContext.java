@@ -1,0 +1,109 @@
+package dev.provium.lua;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything one Lua test file's run owns: where the script is, how its paths resolve, and the resource
+ * scopes that end with the file and with each {@code test()}. Bindings register what they create here
+ * ({@link #fileScope()} for VMs, {@link #currentScope()} for workers and jobs) so nothing outlives its owner.
+ */
+public final class FileRunContext implements AutoCloseable {
+
+    private final Path script;
+    private final String chunkName;
+    private final Path projectDir;
+    private final List<Path> moduleRoots;
+    private final ResourceScope fileScope;
+    private volatile ResourceScope testScope;
+    private volatile String currentTest;
+
+    /**
+     * @param script      absolute path of the Lua file
+     * @param chunkName   how the file is named in Lua messages and tracebacks (its path under the project)
+     * @param projectDir  directory that relative {@code dofile}/{@code loadfile} paths resolve against
+     * @param moduleRoots directories {@code require("x.y")} searches for {@code x/y.lua}, in order
+     */
+    public FileRunContext(Path script, String chunkName, Path projectDir, List<Path> moduleRoots) {
+        this.script = script;
+        this.chunkName = chunkName;
+        this.projectDir = projectDir;
+        this.moduleRoots = List.copyOf(moduleRoots);
+        this.fileScope = new ResourceScope(chunkName);
+    }
+
+    public Path script() {
+        return script;
+    }
+
+    public String chunkName() {
+        return chunkName;
+    }
+
+    public Path projectDir() {
+        return projectDir;
+    }
+
+    public List<Path> moduleRoots() {
+        return moduleRoots;
+    }
+
+    /** Resources that live until the file ends, e.g. the VMs it created. */
+    public ResourceScope fileScope() {
+        return fileScope;
+    }
+
+    /** The running test's scope inside a {@code test()} body, else the file's scope. */
+    public ResourceScope currentScope() {
+        ResourceScope scope = testScope;
+        return scope != null ? scope : fileScope;
+    }
+
+    /** Name of the {@code test()} whose body is running, if any. */
+    public Optional<String> currentTest() {
+        return Optional.ofNullable(currentTest);
+    }
+
+    /** Opens the scope of a test body; the engine calls this before running it. */
+    public void beginTest(String name) {
+        if (testScope != null) {
+            throw new IllegalStateException("test '" + name + "' started while test '" + currentTest + "' is running");
+        }
+        currentTest = name;
+        testScope = new ResourceScope("test '" + name + "' in " + chunkName);
+    }
+
+    /** Closes the running test's scope; throws the first cleanup failure. */
+    public void endTest() {
+        ResourceScope scope = testScope;
+        testScope = null;
+        currentTest = null;
+        if (scope != null) {
+            scope.close();
+        }
+    }
+
+    /** Ends a test left open (if any), then the file's own scope. */
+    @Override
+    public void close() {
+        RuntimeException failure = null;
+        try {
+            endTest();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        try {
+            fileScope.close();
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package dev.provium.lua;
+
+/**
+ * A Lua error that is not an assertion (a runtime error, {@code error()}, a failing binding), reported as a test
+ * error. Its stack trace is the Lua traceback; a Java exception raised by a binding is kept as the cause.
+ */
+public final class LuaScriptException extends RuntimeException {
+
+    LuaScriptException(String message, Throwable cause, StackTraceElement[] luaFrames) {
+        super(message, cause);
+        if (luaFrames.length > 0) {
+            setStackTrace(luaFrames);
+        }
+    }
+}

@@ -1,0 +1,1 @@
+test("still runs", function() end)

@@ -1,0 +1,4 @@
+test("never discovered", function()
+end)
+
+local x = = 1

@@ -1,0 +1,1 @@
+error("helpers.lua is not a test")

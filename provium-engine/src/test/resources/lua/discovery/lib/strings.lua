@@ -1,0 +1,1 @@
+error("helper libraries are not tests")

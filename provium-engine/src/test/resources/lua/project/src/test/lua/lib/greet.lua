@@ -1,0 +1,7 @@
+local greet = {}
+
+function greet.hello(name)
+  return "hello " .. name
+end
+
+return greet

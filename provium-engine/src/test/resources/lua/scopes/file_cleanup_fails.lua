@@ -1,0 +1,3 @@
+provium.own_failing("stuck VM")
+
+test("passes", function() end)

@@ -1,0 +1,7 @@
+test("runs first", function() end)
+
+local config = nil
+local port = config.port
+
+test("never reached", function() end)
+test("also never reached", function() end)

@@ -1,0 +1,1 @@
+todo("not written yet")
