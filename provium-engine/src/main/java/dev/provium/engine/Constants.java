@@ -12,18 +12,19 @@ public final class Constants {
 
     /**
      * Directory against which relative paths resolve ({@code provium.roots}, {@code dofile},
-     * {@code loadfile}); default: the working directory. This is where {@code provium.toml} lives.
+     * {@code loadfile}); default: the working directory. {@code provium.toml} is searched from here upward, and
+     * where it is found becomes the project directory.
      */
     public static final String PROJECT_DIR_PROPERTY_NAME = "provium.project.dir";
 
     /**
-     * Comma-separated test roots, relative to the project directory; default {@value #DEFAULT_ROOTS}. A test's
+     * Comma-separated test roots, relative to the project directory; default {@code src/test/lua}, or
+     * {@code [provium] roots} in {@code provium.toml}. A test's
      * file is identified by its path under its root, and {@code require("x.y")} searches the roots for
      * {@code x/y.lua}.
      */
-    public static final String ROOTS_PROPERTY_NAME = "provium.roots";
-
-    public static final String DEFAULT_ROOTS = "src/test/lua";
+    public static final String ROOTS_PROPERTY_NAME =
+            dev.provium.config.Constants.PARAMETER_PREFIX + dev.provium.config.Constants.ROOTS;
 
     /**
      * Comma-separated glob patterns ({@link java.nio.file.FileSystem#getPathMatcher} syntax) matched against a

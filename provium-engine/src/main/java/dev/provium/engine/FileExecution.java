@@ -63,6 +63,9 @@ final class FileExecution implements TestHandler {
             failure = e;
             notRunReason = notRunBecause(e);
         } finally {
+            if (failure != null) {
+                run.markFailed();
+            }
             failure = closeScope(failure);
         }
         reportUnreached(notRunReason);
@@ -134,6 +137,9 @@ final class FileExecution implements TestHandler {
             failure = e;
         } finally {
             running = null;
+            if (failure != null && !(failure instanceof TestAbortedException)) {
+                run.markFailed();
+            }
             try {
                 run.endTest();
             } catch (RuntimeException cleanup) {

@@ -1,13 +1,13 @@
 package dev.provium.engine;
 
 import static dev.provium.engine.Constants.CLASS_SOURCE_PROPERTY_NAME;
-import static dev.provium.engine.Constants.DEFAULT_ROOTS;
 import static dev.provium.engine.Constants.EXCLUDE_PROPERTY_NAME;
 import static dev.provium.engine.Constants.INCLUDE_PROPERTY_NAME;
 import static dev.provium.engine.Constants.PARALLELISM_PROPERTY_NAME;
 import static dev.provium.engine.Constants.PROGRESS_PROPERTY_NAME;
 import static dev.provium.engine.Constants.PROJECT_DIR_PROPERTY_NAME;
-import static dev.provium.engine.Constants.ROOTS_PROPERTY_NAME;
+
+import dev.provium.config.ProviumConfig;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -18,6 +18,7 @@ import org.junit.platform.engine.ConfigurationParameters;
 /** The engine's settings, read once from JUnit configuration parameters; see {@link Constants}. */
 final class ProviumConfiguration {
 
+    private final ProviumConfig project;
     private final Path projectDir;
     private final List<Path> roots;
     private final TestFileFilter filter;
@@ -26,11 +27,10 @@ final class ProviumConfiguration {
     private final boolean progress;
 
     private ProviumConfiguration(ConfigurationParameters parameters) {
-        this.projectDir = Path.of(parameters.get(PROJECT_DIR_PROPERTY_NAME).orElse(System.getProperty("user.dir")))
-                .toAbsolutePath().normalize();
-        this.roots = list(parameters.get(ROOTS_PROPERTY_NAME).orElse(DEFAULT_ROOTS)).stream()
-                .map(root -> projectDir.resolve(root).normalize())
-                .toList();
+        Path start = Path.of(parameters.get(PROJECT_DIR_PROPERTY_NAME).orElse(System.getProperty("user.dir")));
+        this.project = ProviumConfig.load(start, parameters::get);
+        this.projectDir = project.projectDir();
+        this.roots = project.roots();
         this.filter = new TestFileFilter(
                 list(parameters.get(INCLUDE_PROPERTY_NAME).orElse("")), INCLUDE_PROPERTY_NAME,
                 list(parameters.get(EXCLUDE_PROPERTY_NAME).orElse("")), EXCLUDE_PROPERTY_NAME);
@@ -41,6 +41,11 @@ final class ProviumConfiguration {
 
     static ProviumConfiguration from(ConfigurationParameters parameters) {
         return new ProviumConfiguration(parameters);
+    }
+
+    /** provium.toml with the parameters laid over it: profiles and VM settings. */
+    ProviumConfig project() {
+        return project;
     }
 
     Path projectDir() {

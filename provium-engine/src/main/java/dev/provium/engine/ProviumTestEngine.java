@@ -1,5 +1,8 @@
 package dev.provium.engine;
 
+import dev.provium.lua.LuaBindings;
+import dev.provium.lua.VmBindings;
+
 import java.util.Optional;
 
 import dev.provium.lua.ResourceScope;
@@ -22,7 +25,7 @@ public final class ProviumTestEngine extends HierarchicalTestEngine<ProviumExecu
 
     /** The engine as the JUnit Platform loads it. */
     public ProviumTestEngine() {
-        this(LuaBindings.NONE);
+        this(new VmBindings());
     }
 
     /** @param bindings adds bindings beyond the core Lua API to every file (e.g. the VM bindings) */
@@ -65,7 +68,7 @@ public final class ProviumTestEngine extends HierarchicalTestEngine<ProviumExecu
         ProviumConfiguration config = ProviumConfiguration.from(request.getConfigurationParameters());
         ResourceScope engineScope = new ResourceScope("the Provium engine run");
         return new ProviumExecutionContext(request.getEngineExecutionListener(), config,
-                bindings.create(request.getConfigurationParameters(), engineScope), engineScope,
+                bindings.create(config.project(), engineScope), engineScope,
                 new ConsoleReporter(System.out, config.progress()));
     }
 }

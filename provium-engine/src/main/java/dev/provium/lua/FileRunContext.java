@@ -18,6 +18,7 @@ public final class FileRunContext implements AutoCloseable {
     private final ResourceScope fileScope;
     private volatile ResourceScope testScope;
     private volatile String currentTest;
+    private volatile boolean failed;
 
     /**
      * @param script      absolute path of the Lua file
@@ -63,6 +64,16 @@ public final class FileRunContext implements AutoCloseable {
     /** Name of the {@code test()} whose body is running, if any. */
     public Optional<String> currentTest() {
         return Optional.ofNullable(currentTest);
+    }
+
+    /** Records that a test or the file's own code failed, so resources keep their logs when closed. */
+    public void markFailed() {
+        failed = true;
+    }
+
+    /** Whether a test or the file's own code has failed so far. */
+    public boolean failed() {
+        return failed;
     }
 
     /** Opens the scope of a test body; the engine calls this before running it. */

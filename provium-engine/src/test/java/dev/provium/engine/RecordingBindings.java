@@ -1,5 +1,7 @@
 package dev.provium.engine;
 
+import dev.provium.lua.LuaBindings;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,7 +14,7 @@ import java.util.concurrent.TimeoutException;
 import dev.provium.lua.ProviumExtension;
 import dev.provium.lua.ResourceScope;
 import dev.provium.lua.StringWrapper;
-import org.junit.platform.engine.ConfigurationParameters;
+import dev.provium.config.ProviumConfig;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
@@ -39,7 +41,7 @@ final class RecordingBindings implements LuaBindings {
     }
 
     @Override
-    public List<ProviumExtension> create(ConfigurationParameters parameters, ResourceScope engineScope) {
+    public List<ProviumExtension> create(ProviumConfig project, ResourceScope engineScope) {
         engineScope.register(() -> closed.add("engine"));
         return List.of((provium, globals, context) -> {
             provium.set("wrap", function(args -> StringWrapper.wrap(args.checkstring(1))));

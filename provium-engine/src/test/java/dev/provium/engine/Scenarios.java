@@ -1,5 +1,7 @@
 package dev.provium.engine;
 
+import dev.provium.lua.LuaBindings;
+
 import java.nio.file.Path;
 
 import org.junit.platform.engine.UniqueId;

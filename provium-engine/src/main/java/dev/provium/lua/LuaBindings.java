@@ -1,10 +1,8 @@
-package dev.provium.engine;
+package dev.provium.lua;
 
 import java.util.List;
 
-import dev.provium.lua.ProviumExtension;
-import dev.provium.lua.ResourceScope;
-import org.junit.platform.engine.ConfigurationParameters;
+import dev.provium.config.ProviumConfig;
 
 /**
  * Creates, once per engine execution, the bindings every Lua file gets beyond the core API (e.g. the VM
@@ -15,7 +13,11 @@ import org.junit.platform.engine.ConfigurationParameters;
 public interface LuaBindings {
 
     /** No bindings beyond the core API. */
-    LuaBindings NONE = (parameters, engineScope) -> List.of();
+    LuaBindings NONE = (project, engineScope) -> List.of();
 
-    List<ProviumExtension> create(ConfigurationParameters parameters, ResourceScope engineScope);
+    /**
+     * @param project     provium.toml with the configuration parameters laid over it
+     * @param engineScope closes when the engine execution ends
+     */
+    List<ProviumExtension> create(ProviumConfig project, ResourceScope engineScope);
 }
