@@ -24,10 +24,14 @@ final class LuaVm {
 
     /** Mounts what {@code vm:mount_vfs()} promises, each only when not mounted yet. */
     private static final String MOUNT_VFS = String.join(" && ",
-            "{ mountpoint -q /proc || mount -t proc proc /proc; }",
-            "{ mountpoint -q /sys || mount -t sysfs sysfs /sys; }",
-            "{ mountpoint -q /sys/kernel/security || mount -t securityfs securityfs /sys/kernel/security; }",
-            "{ mountpoint -q /dev || mount -t devtmpfs devtmpfs /dev; }");
+            "{ [ -e /proc/self ] || mount -t proc proc /proc; }",
+            mountUnlessMounted("sysfs", "/sys"),
+            mountUnlessMounted("securityfs", "/sys/kernel/security"),
+            mountUnlessMounted("devtmpfs", "/dev"));
+
+    private static String mountUnlessMounted(String type, String where) {
+        return "{ grep -q ' " + where + " " + type + " ' /proc/mounts || mount -t " + type + " " + type + " " + where + "; }";
+    }
 
     static {
         method("boot", (vm, args) -> {

@@ -257,7 +257,11 @@ public final class QmpClient implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw QmpException.closed("cannot send to QMP " + socket + ": " + e, e);
+            QmpException closed = QmpException.closed("cannot send to QMP " + socket + ": " + e, e);
+            if (closedBecause == null) {
+                closedBecause = closed; // the reader may not have seen the end yet
+            }
+            throw closed;
         }
     }
 

@@ -1,0 +1,46 @@
+package dev.provium.engine;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectDirectory;
+import static org.junit.platform.testkit.engine.EventConditions.event;
+import static org.junit.platform.testkit.engine.EventConditions.finishedSuccessfully;
+import static org.junit.platform.testkit.engine.EventConditions.test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.provium.lua.VmBindings;
+
+import java.util.List;
+import org.junit.platform.engine.TestExecutionResult;
+
+import org.junit.jupiter.api.Test;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+
+/** Lua files that drive real guests through the VM bindings, run by the engine. */
+class VmLuaTest {
+    @Test
+    void theWholeVmApiWorksAgainstARealGuest() {
+        EngineExecutionResults results = Scenarios.engine("vm", new VmBindings())
+                .selectors(selectDirectory(Scenarios.dir("vm").toFile())).execute();
+        assertThat(failures(results)).isEmpty();
+        results.testEvents().assertStatistics(stats -> stats.started(8).succeeded(8));
+    }
+
+    @Test
+    void argumentMistakesAreLuaErrorsNamingTheArgument() {
+        EngineExecutionResults results = Scenarios.engine("vm-args", new VmBindings())
+                .selectors(selectDirectory(Scenarios.dir("vm-args").toFile())).execute();
+        assertThat(failures(results)).isEmpty();
+        results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(2));
+        results.testEvents().assertThatEvents()
+                .haveExactly(1, event(test("methods need a vm and the right argument types"), finishedSuccessfully()));
+    }
+
+    /** "test name: failure message" for every test that did not pass, so a failing run says why. */
+    static List<String> failures(EngineExecutionResults results) {
+        return results.allEvents().finished().stream()
+                .filter(e -> e.getPayload(TestExecutionResult.class).map(r -> r.getStatus() != TestExecutionResult.Status.SUCCESSFUL).orElse(false))
+                .map(e -> e.getTestDescriptor().getDisplayName() + ": " + e.getPayload(TestExecutionResult.class)
+                        .flatMap(TestExecutionResult::getThrowable).map(Throwable::getMessage).orElse("?"))
+                .toList();
+    }
+}

@@ -1,0 +1,26 @@
+-- Argument mistakes, caught before any guest boots.
+local function fails(pattern, fn, ...)
+  local ok, err = pcall(fn, ...)
+  assert(not ok, "expected an error matching " .. pattern)
+  assert_contains(err, pattern)
+end
+
+test("create rejects an unknown profile, listing the known ones", function()
+  fails("unknown profile 'nope'", provium.create, "nope")
+  fails("known profiles: default", provium.create, "nope")
+end)
+
+test("methods need a vm and the right argument types", function()
+  local vm = provium.create()
+  fails("bad argument #1 to 'exec' (vm expected, got string", vm.exec, "uname")
+  fails("bad argument #2 to 'exec' (string expected, got number)", vm.exec, vm, 42)
+  fails("it is not booted yet", vm.exec, vm, "true")
+  fails("bad argument #1 to 'boot' (table expected, got number)", vm.boot, vm, 5)
+  fails("unknown boot option 'memroy'", vm.boot, vm, {memroy = "1G"})
+  fails("cpus must be a whole number of at least 1", vm.boot, vm, {cpus = 0})
+  fails("memory must be a string", vm.boot, vm, {memory = 512})
+  fails("disks[1].path must be a string", vm.boot, vm, {disks = {{format = "raw"}}})
+  fails("files entries must be guest path (string) = host path (string)", vm.boot, vm, {files = {"x"}})
+  fails("not a regular file", vm.boot, vm, {files = {["/x"] = "no/such/host/file"}})
+  fails("bad argument #2 to 'wait_until' (function expected, got nil)", vm.wait_until, vm)
+end)
