@@ -17,7 +17,7 @@ final class DiscoverySelectorResolver {
         FileDescriptors descriptors = new FileDescriptors(config, issues);
         EngineDiscoveryRequestResolver.<ProviumEngineDescriptor>builder()
                 .addSelectorResolver(new LuaFileResolver(files, descriptors, issues))
-                .addSelectorResolver(new UniqueIdResolver(files, descriptors))
+                .addSelectorResolver(new UniqueIdResolver(engine.getUniqueId(), files, descriptors))
                 .build()
                 .resolve(request, engine, issues);
     }

@@ -19,17 +19,25 @@ import org.junit.platform.engine.support.discovery.SelectorResolver;
  */
 final class UniqueIdResolver implements SelectorResolver {
 
+    private final UniqueId engineId;
     private final TestFiles files;
     private final FileDescriptors descriptors;
 
-    UniqueIdResolver(TestFiles files, FileDescriptors descriptors) {
+    /** @param engineId the engine's own id: {@code [engine:provium]}, or longer when run inside a suite */
+    UniqueIdResolver(UniqueId engineId, TestFiles files, FileDescriptors descriptors) {
+        this.engineId = engineId;
         this.files = files;
         this.descriptors = descriptors;
     }
 
     @Override
     public Resolution resolve(UniqueIdSelector selector, Context context) {
-        List<Segment> segments = selector.getUniqueId().getSegments();
+        UniqueId id = selector.getUniqueId();
+        if (!id.hasPrefix(engineId)) {
+            return unresolved();
+        }
+        List<Segment> all = id.getSegments();
+        List<Segment> segments = all.subList(engineId.getSegments().size() - 1, all.size());
         if (segments.size() < 2 || !segments.get(1).getType().equals(LuaFileDescriptor.SEGMENT_TYPE)) {
             return unresolved();
         }

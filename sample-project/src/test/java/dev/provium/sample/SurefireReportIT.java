@@ -1,0 +1,81 @@
+package dev.provium.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/**
+ * Runs after Surefire (failsafe, integration-test phase) and reads the XML it wrote for the Lua tests:
+ * one testcase per Lua test, classname = the file's path under its root, name = the test's name.
+ */
+class SurefireReportIT {
+    record TestCase(String classname, String name, String status, String message) {
+    }
+
+    private static final List<TestCase> cases = new ArrayList<>();
+
+    @BeforeAll
+    static void readReports() throws Exception {
+        Path reports = Path.of("target/surefire-reports");
+        List<Path> files;
+        try (Stream<Path> list = Files.list(reports)) {
+            files = list.filter(p -> p.getFileName().toString().matches("TEST-.*\\.xml")).toList();
+        }
+        for (Path file : files) {
+            read(file);
+        }
+    }
+
+    @Test
+    void everyLuaTestIsATestcaseNamedAfterItsFileAndName() {
+        assertThat(cases).extracting(TestCase::classname, TestCase::name).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("guest.lua", "runs the host's kernel"),
+                org.assertj.core.groups.Tuple.tuple("guest.lua", "has proc and sysfs mounted"),
+                org.assertj.core.groups.Tuple.tuple("guest.lua", "reports the memory it was given"),
+                org.assertj.core.groups.Tuple.tuple("guest.lua", "reads kernel parameters as JSON"),
+                org.assertj.core.groups.Tuple.tuple("guest.lua", "hotplug of a CPU"),
+                org.assertj.core.groups.Tuple.tuple("files.lua", "an injected file is in the guest at boot"),
+                org.assertj.core.groups.Tuple.tuple("files.lua", "binary data survives a round trip"),
+                org.assertj.core.groups.Tuple.tuple("files.lua", "a missing file is an error naming the path"));
+    }
+
+    @Test
+    void todoIsSkippedWithItsReasonAndTheRestPassed() {
+        assertThat(cases).filteredOn(c -> c.name().equals("hotplug of a CPU"))
+                .singleElement()
+                .satisfies(c -> {
+                    assertThat(c.status()).isEqualTo("skipped");
+                    assertThat(c.message()).isEqualTo("needs a guest booted with more than one vCPU");
+                });
+        assertThat(cases).filteredOn(c -> !c.name().equals("hotplug of a CPU"))
+                .extracting(TestCase::status).containsOnly("passed");
+    }
+
+    private static void read(Path file) throws Exception {
+        var document = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile());
+        NodeList testcases = document.getElementsByTagName("testcase");
+        for (int i = 0; i < testcases.getLength(); i++) {
+            Element testcase = (Element) testcases.item(i);
+            String status = "passed";
+            String message = "";
+            for (String outcome : List.of("skipped", "failure", "error")) {
+                NodeList found = testcase.getElementsByTagName(outcome);
+                if (found.getLength() > 0) {
+                    status = outcome;
+                    message = ((Element) found.item(0)).getAttribute("message");
+                }
+            }
+            cases.add(new TestCase(testcase.getAttribute("classname"), testcase.getAttribute("name"), status, message));
+        }
+    }
+
+}
