@@ -11,9 +11,10 @@
 
 static int signal_fd = -1;
 static sigset_t original_mask;
-static pid_t watched_pid;
+static pid_t agent_pid;
+static volatile sig_atomic_t watched_pid;
 static int watched_status;
-static int watched_done;
+static volatile sig_atomic_t watched_done;
 
 static int set_disposition(int sig, void (*handler)(int))
 {
@@ -29,7 +30,30 @@ static int set_disposition(int sig, void (*handler)(int))
 	return 0;
 }
 
-int children_setup(void)
+/*
+ * On the host, a termination signal ends the agent as it would have, but takes the running command's
+ * process group along. A real handler, not the signalfd: it must work while a write to the host
+ * blocks. Only async-signal-safe calls here.
+ */
+static void on_termination(int sig)
+{
+	static const char message[] = "provium-agent: terminated by a signal\n";
+
+	if (getpid() == agent_pid && watched_pid > 0 && !watched_done)
+		kill(-watched_pid, SIGKILL);
+	if (write(STDERR_FILENO, message, sizeof message - 1) < 0)
+		_exit(128 + sig);
+	_exit(128 + sig);
+}
+
+static int catch_termination(void)
+{
+	agent_pid = getpid();
+	return set_disposition(SIGTERM, on_termination) || set_disposition(SIGINT, on_termination) ||
+	       set_disposition(SIGHUP, on_termination) ? -1 : 0;
+}
+
+int children_setup(int on_host)
 {
 	sigset_t chld;
 
@@ -38,6 +62,8 @@ int children_setup(void)
 		return -1;
 	/* An inherited SIG_IGN would make the kernel reap children before we see their status. */
 	if (set_disposition(SIGCHLD, SIG_DFL) != 0)
+		return -1;
+	if (on_host && catch_termination() != 0)
 		return -1;
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);

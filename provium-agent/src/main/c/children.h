@@ -8,8 +8,11 @@
 
 #include <sys/types.h>
 
-/* Ignores SIGPIPE, blocks SIGCHLD and opens the signalfd. */
-int children_setup(void);
+/*
+ * Ignores SIGPIPE, blocks SIGCHLD and opens the signalfd. on_host: SIGTERM, SIGINT and SIGHUP end
+ * the agent after killing the running command's process group.
+ */
+int children_setup(int on_host);
 
 /* The signalfd to poll for SIGCHLD, or -1 before children_setup. */
 int children_fd(void);

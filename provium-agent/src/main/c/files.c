@@ -1,7 +1,6 @@
 #include "files.h"
 
 #include "io.h"
-#include "log.h"
 
 #include <errno.h>
 #include <fcntl.h>

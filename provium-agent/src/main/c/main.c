@@ -119,7 +119,7 @@ int main(int argc, char *argv[])
 		return exit_code;
 	if ((opt.init ? init_system(argv) : open_standard_fds()) != 0)
 		return finish(&opt, SERVE_FAILED);
-	if (children_setup() != 0)
+	if (children_setup(!opt.init) != 0)
 		return finish(&opt, SERVE_FAILED);
 	if (opt.init)
 		init_load_modules();

@@ -2,7 +2,6 @@
 
 #include "exec.h"
 #include "files.h"
-#include "log.h"
 
 #include <unistd.h>
 
