@@ -26,6 +26,10 @@ final class FileTally {
         }
     }
 
+    void markTodo() {
+        todo++;
+    }
+
     void markNotRun() {
         notRun++;
     }

@@ -1,5 +1,7 @@
 package dev.provium.engine;
 
+import org.opentest4j.TestAbortedException;
+
 import java.nio.file.Path;
 
 import org.junit.platform.engine.TestDescriptor;
@@ -21,6 +23,7 @@ final class LuaTestDescriptor extends AbstractTestDescriptor implements Node<Pro
     private final String name;
     private final int line;
     private final boolean dynamic;
+    private Throwable failure;
 
     LuaTestDescriptor(UniqueId fileId, String name, Path file, int line, boolean dynamic) {
         super(fileId.append(SEGMENT_TYPE, name), name,
@@ -54,9 +57,33 @@ final class LuaTestDescriptor extends AbstractTestDescriptor implements Node<Pro
         return ExecutionMode.SAME_THREAD;
     }
 
+    /**
+     * Runs the body before the test is reported as started, because only a test that never started can be
+     * reported skipped with its reason (Surefire writes {@code <skipped message="reason">} only for those):
+     * a body that calls {@code todo()} makes the test skipped; any other outcome is reported by
+     * {@link #execute}. The price is that reports time the test at about zero.
+     */
     @Override
-    public ProviumExecutionContext execute(ProviumExecutionContext context, DynamicTestExecutor dynamicTests) {
-        context.file().runBody(this);
+    public SkipResult shouldBeSkipped(ProviumExecutionContext context) {
+        try {
+            context.file().runBody(this);
+        } catch (TestAbortedException todo) {
+            context.file().testTodo();
+            return SkipResult.skip(todo.getMessage());
+        } catch (RuntimeException | AssertionError e) {
+            failure = e;
+        }
+        return SkipResult.doNotSkip();
+    }
+
+    @Override
+    public ProviumExecutionContext execute(ProviumExecutionContext context, DynamicTestExecutor dynamicTests) throws Exception {
+        if (failure instanceof AssertionError assertion) {
+            throw assertion;
+        }
+        if (failure != null) {
+            throw (RuntimeException) failure;
+        }
         return context;
     }
 
