@@ -3,6 +3,7 @@
 #include "children.h"
 #include "io.h"
 #include "log.h"
+#include "server.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,8 +21,9 @@
 /* After the command exits, how many reads per stream collect what it left in the pipes. */
 #define DRAIN_READS 64
 
-struct job {
+struct command {
 	pid_t pid;
+	int pidfd;
 	int out[2];		/* read ends for stdout and stderr; -1 once closed */
 	int timed_out;
 	int status;
@@ -48,8 +50,7 @@ static void child_stdin(void)
 		dprintf(STDERR_FILENO, "provium-agent: dup2 /dev/null: %s\n", strerror(errno));
 }
 
-/* In the forked child: never returns. The command is NUL-terminated in the child's copy. */
-static void run_child(char *command, int out, int err)
+_Noreturn void exec_shell(char *command, int out, int err)
 {
 	setpgid(0, 0);
 	if (move_fd(out, STDOUT_FILENO) < 0 || move_fd(err, STDERR_FILENO) < 0)
@@ -61,6 +62,15 @@ static void run_child(char *command, int out, int err)
 	_exit(127);
 }
 
+int exec_exit_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 0;
+}
+
 static void close_fd(int *fd)
 {
 	if (*fd >= 0)
@@ -68,7 +78,7 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
-static int start_job(struct job *j, unsigned char *command, uint32_t length)
+static int start_command(struct command *cmd, unsigned char *command, uint32_t length)
 {
 	int out[2], err[2];
 
@@ -82,35 +92,36 @@ static int start_job(struct job *j, unsigned char *command, uint32_t length)
 		close(out[1]);
 		return -1;
 	}
-	j->pid = fork();
-	if (j->pid == 0) {
+	cmd->pid = fork();
+	if (cmd->pid == 0) {
 		command[length] = '\0';
-		run_child((char *)command, out[1], err[1]);
+		exec_shell((char *)command, out[1], err[1]);
 	}
-	if (j->pid < 0)
+	if (cmd->pid < 0)
 		log_error("fork for /bin/sh: %s", strerror(errno));
 	close(out[1]);
 	close(err[1]);
-	j->out[0] = out[0];
-	j->out[1] = err[0];
-	if (j->pid < 0) {
-		close_fd(&j->out[0]);
-		close_fd(&j->out[1]);
+	cmd->out[0] = out[0];
+	cmd->out[1] = err[0];
+	if (cmd->pid < 0) {
+		close_fd(&cmd->out[0]);
+		close_fd(&cmd->out[1]);
 		return -1;
 	}
 	/* Also here, so the group exists before the timeout can kill it. */
-	setpgid(j->pid, j->pid);
-	children_watch(j->pid);
-	set_nonblocking(j->out[0]);
-	set_nonblocking(j->out[1]);
+	setpgid(cmd->pid, cmd->pid);
+	children_track(-cmd->pid);
+	cmd->pidfd = child_pidfd(cmd->pid);
+	set_nonblocking(cmd->out[0]);
+	set_nonblocking(cmd->out[1]);
 	return 0;
 }
 
 /* Reads once from one stream and forwards what came; -1 when the host connection failed. */
-static int forward_output(const struct conn *c, const struct frame *f, struct job *j, int stream)
+static int forward_output(struct server *s, const struct frame *f, struct command *cmd, int stream)
 {
-	static unsigned char buf[1 + OUTPUT_MAX_DATA];
-	int *fd = &j->out[stream - 1];
+	unsigned char buf[1 + OUTPUT_MAX_DATA];
+	int *fd = &cmd->out[stream - 1];
 	ssize_t n;
 
 	if (*fd < 0)
@@ -118,7 +129,7 @@ static int forward_output(const struct conn *c, const struct frame *f, struct jo
 	n = read(*fd, buf + 1, OUTPUT_MAX_DATA);
 	if (n > 0) {
 		buf[0] = (unsigned char)stream;
-		return frame_send(c, T_OUTPUT, 0, f->channel, f->id, buf, 1 + (size_t)n);
+		return frame_send(&s->conn, T_OUTPUT, 0, f->channel, f->id, buf, 1 + (size_t)n);
 	}
 	if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
 		return 0;
@@ -130,141 +141,146 @@ static int forward_output(const struct conn *c, const struct frame *f, struct jo
 }
 
 /* What the command left in the pipes when it exited (a background grandchild may keep them open). */
-static int drain_output(const struct conn *c, const struct frame *f, struct job *j)
+static int drain_output(struct server *s, const struct frame *f, struct command *cmd)
 {
 	int stream, i;
 
 	for (stream = STREAM_STDOUT; stream <= STREAM_STDERR; stream++) {
-		for (i = 0; i < DRAIN_READS && j->out[stream - 1] >= 0; i++) {
-			struct pollfd p = { .fd = j->out[stream - 1], .events = POLLIN };
+		for (i = 0; i < DRAIN_READS && cmd->out[stream - 1] >= 0; i++) {
+			struct pollfd p = { .fd = cmd->out[stream - 1], .events = POLLIN };
 
 			if (poll(&p, 1, 0) <= 0)
 				break;
-			if (forward_output(c, f, j, stream) < 0)
+			if (forward_output(s, f, cmd, stream) < 0)
 				return -1;
 		}
-		close_fd(&j->out[stream - 1]);
+		close_fd(&cmd->out[stream - 1]);
 	}
 	return 0;
 }
 
-static void kill_job(struct job *j)
+static void kill_command(struct command *cmd)
 {
-	if (kill(-j->pid, SIGKILL) < 0 && errno != ESRCH)
-		log_error("kill process group %d: %s", (int)j->pid, strerror(errno));
+	if (kill(-cmd->pid, SIGKILL) < 0 && errno != ESRCH)
+		log_error("kill process group %d: %s", (int)cmd->pid, strerror(errno));
 }
 
-/* Poll timeout until the deadline; kills the job when it has passed. */
-static int time_left(struct job *j, int64_t deadline)
+/* Poll timeout until the deadline; kills the command when it has passed. */
+static int time_left(struct command *cmd, int64_t deadline)
 {
 	int64_t left;
 
-	if (deadline < 0 || j->timed_out)
+	if (deadline < 0 || cmd->timed_out)
 		return -1;
 	left = deadline - now_ms();
 	if (left > 0)
 		return left > 60000 ? 60000 : (int)left;
-	kill_job(j);
-	j->timed_out = 1;
+	kill_command(cmd);
+	cmd->timed_out = 1;
 	return -1;
 }
 
-/* Forwards output until the command has exited; -1 when the host connection failed. */
-static int pump_job(const struct conn *c, const struct frame *f, struct job *j, uint32_t timeout_ms)
+/* Forwards output until the command has exited; -1 when the host connection failed or the worker ends. */
+static int pump(struct server *s, const struct frame *f, struct command *cmd, uint32_t timeout_ms)
 {
 	int64_t deadline = timeout_ms > 0 ? now_ms() + timeout_ms : -1;
+	int exited;
 
-	while (!children_exited(j->pid, &j->status)) {
-		struct pollfd p[3] = {
-			{ .fd = j->out[0], .events = POLLIN },
-			{ .fd = j->out[1], .events = POLLIN },
-			{ .fd = children_fd(), .events = POLLIN },
+	while ((exited = child_reap(cmd->pid, &cmd->status)) == 0) {
+		struct pollfd p[4] = {
+			{ .fd = cmd->out[0], .events = POLLIN },
+			{ .fd = cmd->out[1], .events = POLLIN },
+			{ .fd = cmd->pidfd, .events = POLLIN },
+			{ .fd = s->channel != 0 ? s->conn.in_fd : -1, .events = POLLRDHUP },
 		};
-		int wait = time_left(j, deadline);
+		int wait = time_left(cmd, deadline);
 
-		if (poll(p, 3, wait) < 0) {
+		if (cmd->pidfd < 0 && (wait < 0 || wait > 50))
+			wait = 50;	/* no pidfd: look again soon */
+		if (poll(p, 4, wait) < 0) {
 			if (errno == EINTR)
 				continue;
 			log_error("poll: %s", strerror(errno));
 			return -1;
 		}
-		if (p[0].revents && forward_output(c, f, j, STREAM_STDOUT) < 0)
+		if (p[0].revents && forward_output(s, f, cmd, STREAM_STDOUT) < 0)
 			return -1;
-		if (p[1].revents && forward_output(c, f, j, STREAM_STDERR) < 0)
+		if (p[1].revents && forward_output(s, f, cmd, STREAM_STDERR) < 0)
 			return -1;
-		if (p[2].revents)
-			children_reap();
+		if (p[3].revents & (POLLRDHUP | POLLHUP | POLLERR))
+			return -1;
 	}
-	return drain_output(c, f, j);
+	if (exited < 0)
+		return -1;
+	return drain_output(s, f, cmd);
 }
 
-/* The host is gone: the command must not outlive the request. */
-static void abandon_job(struct job *j)
+/* Nobody waits for the result any more: the command must not outlive the request. */
+static void abandon(struct command *cmd)
 {
-	kill_job(j);
-	while (!children_exited(j->pid, &j->status)) {
-		struct pollfd p = { .fd = children_fd(), .events = POLLIN };
-
-		if (poll(&p, 1, -1) < 0 && errno != EINTR) {
-			log_error("poll: %s", strerror(errno));
-			break;
-		}
-		children_reap();
-	}
-	close_fd(&j->out[0]);
-	close_fd(&j->out[1]);
-	children_watch(0);
+	kill_command(cmd);
+	child_wait(cmd->pid, cmd->pidfd, -1, &cmd->status);
 }
 
-static int send_exit(const struct conn *c, const struct frame *f, const struct job *j)
+static void release(struct command *cmd)
+{
+	close_fd(&cmd->out[0]);
+	close_fd(&cmd->out[1]);
+	fd_close_internal(cmd->pidfd);
+	children_untrack(-cmd->pid);
+}
+
+static int send_exit(struct server *s, const struct frame *f, const struct command *cmd)
 {
 	unsigned char buf[6];
 	struct encoder e = { .buf = buf, .cap = sizeof buf };
-	int32_t code = 0;
+	int32_t code = exec_exit_code(cmd->status);
 	uint8_t flags = 0, sig = 0;
 
-	if (WIFEXITED(j->status)) {
-		code = WEXITSTATUS(j->status);
-	} else if (WIFSIGNALED(j->status)) {
-		sig = (uint8_t)WTERMSIG(j->status);
-		code = 128 + sig;
+	if (WIFSIGNALED(cmd->status)) {
+		sig = (uint8_t)WTERMSIG(cmd->status);
 		flags |= EXIT_KILLED;
 	}
-	if (j->timed_out) {
+	if (cmd->timed_out) {
 		flags |= EXIT_TIMED_OUT;
 		code = 128 + SIGKILL;
 	}
 	enc_u32(&e, (uint32_t)code);
 	enc_u8(&e, flags);
 	enc_u8(&e, sig);
-	return frame_send(c, T_EXIT, 0, f->channel, f->id, e.buf, e.len);
+	return frame_send(&s->conn, T_EXIT, 0, f->channel, f->id, e.buf, e.len);
 }
 
-int exec_request(const struct conn *c, struct frame *f)
+int exec_request(struct server *s, struct frame *f)
 {
-	struct job j = { .out = { -1, -1 } };
+	struct command cmd = { .out = { -1, -1 }, .pidfd = -1 };
 	struct decoder d;
 	unsigned char *command;
 	uint32_t timeout_ms, length;
+	int result;
 
 	dec_init(&d, f);
 	timeout_ms = dec_u32(&d);
 	dec_bytes(&d, &command, &length);
 	if (dec_finish(&d) != 0)
-		return frame_send_error(c, f->channel, f->id, E_MALFORMED, 0,
+		return frame_send_error(&s->conn, f->channel, f->id, E_MALFORMED, 0,
 					"EXEC payload must be u32 timeout_ms then str command (%u bytes given)",
 					f->length);
 	if (memchr(command, '\0', length) != NULL)
-		return frame_send_error(c, f->channel, f->id, E_MALFORMED, 0, "EXEC command contains a NUL byte");
-	if (start_job(&j, command, length) < 0) {
+		return frame_send_error(&s->conn, f->channel, f->id, E_MALFORMED, 0,
+					"EXEC command contains a NUL byte");
+	if (start_command(&cmd, command, length) < 0) {
 		int err = errno;
 
-		return frame_send_error(c, f->channel, f->id, E_OS_ERROR, err, "start /bin/sh: %s", strerror(err));
+		return frame_send_error(&s->conn, f->channel, f->id, E_OS_ERROR, err, "start /bin/sh: %s",
+					strerror(err));
 	}
-	if (pump_job(c, f, &j, timeout_ms) < 0) {
-		abandon_job(&j);
+	if (pump(s, f, &cmd, timeout_ms) < 0) {
+		abandon(&cmd);
+		release(&cmd);
 		return -1;
 	}
-	children_watch(0);
-	return send_exit(c, f, &j);
+	result = send_exit(s, f, &cmd);
+	release(&cmd);
+	return result;
 }

@@ -70,6 +70,56 @@ int set_cloexec(int fd)
 	return fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
 }
 
+static unsigned char internal_fds[FD_INTERNAL_MAX / 8];
+
+static void mark_internal(int fd, int internal)
+{
+	unsigned char bit = (unsigned char)(1u << (fd % 8));
+
+	if (fd < 0 || fd >= FD_INTERNAL_MAX)
+		return;
+	if (internal)
+		__atomic_fetch_or(&internal_fds[fd / 8], bit, __ATOMIC_SEQ_CST);
+	else
+		__atomic_fetch_and(&internal_fds[fd / 8], (unsigned char)~bit, __ATOMIC_SEQ_CST);
+}
+
+int fd_internal(int fd)
+{
+	int moved;
+
+	if (fd < 0)
+		return -1;
+	moved = fcntl(fd, F_DUPFD_CLOEXEC, FD_INTERNAL_BASE);
+	if (moved < 0) {
+		/* Out of high numbers: keep the low one rather than fail. */
+		set_cloexec(fd);
+		mark_internal(fd, 1);
+		return fd;
+	}
+	close(fd);
+	mark_internal(moved, 1);
+	return moved;
+}
+
+void fd_close_internal(int fd)
+{
+	if (fd < 0)
+		return;
+	mark_internal(fd, 0);
+	close(fd);
+}
+
+void fd_close_internal_except(int keep)
+{
+	int fd;
+
+	for (fd = 0; fd < FD_INTERNAL_MAX; fd++) {
+		if (fd != keep && (__atomic_load_n(&internal_fds[fd / 8], __ATOMIC_SEQ_CST) & (1u << (fd % 8))))
+			fd_close_internal(fd);
+	}
+}
+
 int64_t now_ms(void)
 {
 	struct timespec ts;

@@ -3,14 +3,17 @@
  * serves the host on the virtio port "provium.agent"; on the host it serves stdin/stdout (--stdio)
  * or one bidirectional descriptor (--fd N) so that the protocol can be tested without a VM.
  */
+#include "agent.h"
 #include "children.h"
 #include "init.h"
 #include "io.h"
 #include "log.h"
 #include "protocol.h"
-#include "serve.h"
+#include "router.h"
+#include "server.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,29 +104,34 @@ static int open_connection(const struct options *opt, struct conn *c)
 	return 0;
 }
 
-/* The guest's init never exits; on the host the exit status says how serving ended. */
-static int finish(const struct options *opt, int end)
+static struct options opt;
+
+_Noreturn void agent_finish(int end)
 {
-	if (opt->init)
+	static pthread_mutex_t finishing = PTHREAD_MUTEX_INITIALIZER;
+
+	/* A second thread ending the agent waits here while the first one does it. */
+	pthread_mutex_lock(&finishing);
+	if (opt.init)
 		init_power_off();
-	return end == SERVE_FAILED ? 1 : 0;
+	children_kill_tracked();
+	exit(end == SERVE_FAILED ? 1 : 0);
 }
 
 int main(int argc, char *argv[])
 {
-	struct options opt;
 	struct conn conn;
 	int exit_code;
 
 	if (parse_options(argc, argv, &opt, &exit_code) != 0)
 		return exit_code;
 	if ((opt.init ? init_system(argv) : open_standard_fds()) != 0)
-		return finish(&opt, SERVE_FAILED);
-	if (children_setup(!opt.init) != 0)
-		return finish(&opt, SERVE_FAILED);
+		agent_finish(SERVE_FAILED);
+	if (children_setup(!opt.init) != 0 || frame_writer_setup() != 0)
+		agent_finish(SERVE_FAILED);
 	if (opt.init)
 		init_load_modules();
 	if (open_connection(&opt, &conn) != 0)
-		return finish(&opt, SERVE_FAILED);
-	return finish(&opt, serve(&conn));
+		agent_finish(SERVE_FAILED);
+	agent_finish(router_run(&conn));
 }

@@ -1,14 +1,15 @@
 #include "protocol.h"
 
-#include "children.h"
 #include "io.h"
 #include "log.h"
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 /*
@@ -18,7 +19,6 @@
 #define RX_READ_AHEAD (64u * 1024)
 #define RX_CAP (FRAME_HEADER_SIZE + FRAME_MAX_PAYLOAD + RX_READ_AHEAD)
 #define NEED_MORE (-2)
-#define HANGUP_RETRY_MS 100
 #define MESSAGE_MAX 4608
 
 static unsigned char rx[RX_CAP + 1];	/* + 1: a byte after any payload, see struct frame */
@@ -26,7 +26,6 @@ static size_t rx_start;
 static size_t rx_end;
 static uint64_t rx_skipped;	/* garbage bytes dropped and not reported yet */
 static int64_t rx_last_input_ms;
-static int rx_served = 1;	/* a frame was handed out since the last wait */
 
 static const unsigned char magic[4] = { 'P', 'R', 'V', 'M' };
 
@@ -79,7 +78,7 @@ static void put_u32(unsigned char *p, uint32_t v)
 
 /* ---- reading ---- */
 
-static void decode_header(const unsigned char *h, struct frame *f)
+void frame_decode_header(const unsigned char *h, struct frame *f)
 {
 	f->type = h[4];
 	f->flags = h[5];
@@ -132,7 +131,7 @@ static int scan_buffer(struct frame *f)
 		}
 		if (rx_skipped > 0)
 			return report_garbage(f);
-		decode_header(h, f);
+		frame_decode_header(h, f);
 		if (f->length > FRAME_MAX_PAYLOAD) {
 			rx_start += FRAME_HEADER_SIZE;
 			return READ_TOO_LARGE;
@@ -166,7 +165,7 @@ static int drop_partial(struct frame *f)
 	size_t avail = rx_end - rx_start;
 
 	if (avail >= FRAME_HEADER_SIZE)
-		decode_header(rx + rx_start, f);
+		frame_decode_header(rx + rx_start, f);
 	f->count = avail;
 	rx_start = rx_end = 0;
 	return READ_TRUNCATED;
@@ -179,37 +178,54 @@ static int input_ready_now(const struct conn *c)
 	return poll(&p, 1, 0) > 0 && (p.revents & (c->port ? POLLIN : POLLIN | POLLHUP | POLLERR));
 }
 
-/*
- * Waits up to timeout_ms for input, reaping children meanwhile. 1 when the input has something to
- * read (or has ended), 0 when the caller should look at the clock and call again.
- */
-static int wait_input(const struct conn *c, int timeout_ms)
+int rx_next(const struct conn *c, struct frame *f)
 {
-	struct pollfd p[2] = {
-		{ .fd = c->in_fd, .events = POLLIN },
-		{ .fd = children_fd(), .events = POLLIN },
-	};
+	int event;
 
-	if (poll(p, 2, timeout_ms) < 0) {
-		if (errno == EINTR)
-			return 0;
-		log_error("poll: %s", strerror(errno));
-		return -1;
-	}
-	if (p[1].revents & POLLIN)
-		children_reap();
-	if (c->port && (p[0].revents & (POLLIN | POLLERR)) == 0 && (p[0].revents & POLLHUP)) {
-		/* No host on the other end of the port: wait for one to connect. */
-		p[0].fd = -1;
-		if (poll(p, 2, HANGUP_RETRY_MS) > 0 && (p[1].revents & POLLIN))
-			children_reap();
-		return 0;
-	}
-	return p[0].revents != 0;
+	memset(f, 0, sizeof *f);
+	event = scan_buffer(f);
+	if (event != NEED_MORE)
+		return event;
+	/* A run of garbage ends when no more input is waiting. */
+	if (rx_skipped > 0 && !input_ready_now(c))
+		return report_garbage(f);
+	return READ_NEED_MORE;
 }
 
-/* The wait before the next read: forever between frames, until the silence limit inside one. */
-static int read_timeout(void)
+void rx_unread(const struct frame *f)
+{
+	rx_start -= FRAME_HEADER_SIZE + (size_t)f->length;
+}
+
+int rx_fill(const struct conn *c, struct frame *f)
+{
+	ssize_t n;
+
+	memset(f, 0, sizeof *f);
+	make_room();
+	n = read(c->in_fd, rx + rx_end, RX_CAP - rx_end);
+	if (n > 0) {
+		rx_end += (size_t)n;
+		rx_last_input_ms = now_ms();
+		return READ_NEED_MORE;
+	}
+	if (n == 0 && c->port)
+		return READ_HANGUP;
+	if (n == 0 && rx_skipped > 0)
+		return report_garbage(f);
+	if (n == 0 && rx_end == rx_start)
+		return READ_END;
+	if (n == 0) {
+		f->input_ended = 1;
+		return drop_partial(f);
+	}
+	if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
+		return READ_NEED_MORE;
+	log_error("read from the host: %s", strerror(errno));
+	return READ_FAILED;
+}
+
+int rx_timeout(void)
 {
 	int64_t left;
 
@@ -219,82 +235,84 @@ static int read_timeout(void)
 	return left < 0 ? 0 : (int)left;
 }
 
-/* Reads more bytes into the buffer; NEED_MORE when some arrived, else the event that ends the wait. */
-static int fill_buffer(const struct conn *c, struct frame *f)
+int rx_expire(struct frame *f)
 {
-	for (;;) {
-		int timeout = read_timeout();
-		int ready;
-		ssize_t n;
-
-		if (timeout == 0)
-			return rx_skipped > 0 ? report_garbage(f) : drop_partial(f);
-		ready = wait_input(c, timeout);
-		if (ready < 0)
-			return READ_FAILED;
-		if (ready == 0)
-			continue;
-		make_room();
-		n = read(c->in_fd, rx + rx_end, RX_CAP - rx_end);
-		if (n > 0) {
-			rx_end += (size_t)n;
-			rx_last_input_ms = now_ms();
-			return NEED_MORE;
-		}
-		if (n == 0 && c->port) {
-			sleep_ms(HANGUP_RETRY_MS);
-			continue;
-		}
-		if (n == 0 && rx_skipped > 0)
-			return report_garbage(f);
-		if (n == 0 && rx_end == rx_start)
-			return READ_END;
-		if (n == 0) {
-			f->input_ended = 1;
-			return drop_partial(f);
-		}
-		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
-			continue;
-		log_error("read from the host: %s", strerror(errno));
-		return READ_FAILED;
-	}
+	memset(f, 0, sizeof *f);
+	if (rx_timeout() != 0)
+		return READ_NEED_MORE;
+	return rx_skipped > 0 ? report_garbage(f) : drop_partial(f);
 }
 
-int frame_read(const struct conn *c, struct frame *f)
+void rx_resume(void)
 {
-	/* Silence is counted from now: the bytes may have waited while a request was served. */
-	if (rx_served) {
-		rx_last_input_ms = now_ms();
-		rx_served = 0;
-	}
-	for (;;) {
-		int event;
-
-		memset(f, 0, sizeof *f);
-		event = scan_buffer(f);
-		if (event == READ_FRAME)
-			rx_served = 1;
-		if (event != NEED_MORE)
-			return event;
-		if (rx_skipped > 0 && !input_ready_now(c))
-			return report_garbage(f);
-		event = fill_buffer(c, f);
-		if (event != NEED_MORE)
-			return event;
-	}
+	rx_last_input_ms = now_ms();
 }
 
 /* ---- writing ---- */
 
-int frame_send(const struct conn *c, uint8_t type, uint8_t flags, uint16_t channel, uint32_t id,
-	       const void *payload, size_t length)
+/*
+ * Threads and forked workers all write to the one connection: a robust, process-shared mutex in a
+ * shared mapping keeps their frames whole. A worker that dies holding it leaves the mutex to the next
+ * writer (EOWNERDEAD), which logs that a frame may have been cut short.
+ */
+static pthread_mutex_t *writer_lock;
+
+int frame_writer_setup(void)
+{
+	pthread_mutexattr_t attr;
+	void *shared = mmap(NULL, sizeof *writer_lock, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	crc32_ieee(magic, sizeof magic);	/* builds the table before any thread can race for it */
+	if (shared == MAP_FAILED) {
+		log_error("mmap for the writer lock: %s", strerror(errno));
+		return -1;
+	}
+	writer_lock = shared;
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+	pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+	if (pthread_mutex_init(writer_lock, &attr) != 0) {
+		log_error("pthread_mutex_init for the writer lock failed");
+		return -1;
+	}
+	pthread_mutexattr_destroy(&attr);
+	return 0;
+}
+
+void frame_writer_lock(void)
+{
+	if (writer_lock == NULL)
+		return;
+	if (pthread_mutex_lock(writer_lock) == EOWNERDEAD) {
+		log_error("a worker died while writing a frame to the host; that frame may be cut short");
+		pthread_mutex_consistent(writer_lock);
+	}
+}
+
+void frame_writer_unlock(void)
+{
+	if (writer_lock != NULL)
+		pthread_mutex_unlock(writer_lock);
+}
+
+int frame_send_iov(const struct conn *c, uint8_t type, uint8_t flags, uint16_t channel, uint32_t id,
+		   const struct iovec *payload, int count)
 {
 	unsigned char h[FRAME_HEADER_SIZE];
-	struct iovec iov[2] = {
-		{ .iov_base = h, .iov_len = sizeof h },
-		{ .iov_base = (void *)payload, .iov_len = length },
-	};
+	struct iovec iov[1 + FRAME_IOV_MAX];
+	size_t length = 0;
+	int i, result;
 
+	if (count > FRAME_IOV_MAX) {
+		log_error("frame of type 0x%02x has %d payload vectors, over %d", type, count, FRAME_IOV_MAX);
+		return -1;
+	}
+	iov[0].iov_base = h;
+	iov[0].iov_len = sizeof h;
+	for (i = 0; i < count; i++) {
+		iov[1 + i] = payload[i];
+		length += payload[i].iov_len;
+	}
 	memcpy(h, magic, sizeof magic);
 	h[4] = type;
 	h[5] = flags;
@@ -302,18 +320,29 @@ int frame_send(const struct conn *c, uint8_t type, uint8_t flags, uint16_t chann
 	put_u32(h + 8, id);
 	put_u32(h + 12, (uint32_t)length);
 	put_u32(h + 16, crc32_ieee(h, 16));
-	if (write_all_iov(c->out_fd, iov, length > 0 ? 2 : 1) < 0) {
+	frame_writer_lock();
+	result = write_all_iov(c->out_fd, iov, 1 + count);
+	frame_writer_unlock();
+	if (result < 0) {
 		log_error("write to the host: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
 }
 
+int frame_send(const struct conn *c, uint8_t type, uint8_t flags, uint16_t channel, uint32_t id,
+	       const void *payload, size_t length)
+{
+	struct iovec iov = { .iov_base = (void *)payload, .iov_len = length };
+
+	return frame_send_iov(c, type, flags, channel, id, &iov, length > 0 ? 1 : 0);
+}
+
 int frame_send_error(const struct conn *c, uint16_t channel, uint32_t id, uint16_t code, int err,
 		     const char *fmt, ...)
 {
-	static char message[MESSAGE_MAX];
-	static unsigned char payload[MESSAGE_MAX + 16];
+	char message[MESSAGE_MAX];
+	unsigned char payload[MESSAGE_MAX + 16];
 	struct encoder e = { .buf = payload, .cap = sizeof payload };
 	va_list ap;
 
@@ -407,11 +436,32 @@ static unsigned char *dec_take(struct decoder *d, size_t n)
 	return p;
 }
 
+uint8_t dec_u8(struct decoder *d)
+{
+	unsigned char *p = dec_take(d, 1);
+
+	return p ? p[0] : 0;
+}
+
+uint16_t dec_u16(struct decoder *d)
+{
+	unsigned char *p = dec_take(d, 2);
+
+	return p ? get_u16(p) : 0;
+}
+
 uint32_t dec_u32(struct decoder *d)
 {
 	unsigned char *p = dec_take(d, 4);
 
 	return p ? get_u32(p) : 0;
+}
+
+uint64_t dec_u64(struct decoder *d)
+{
+	unsigned char *p = dec_take(d, 8);
+
+	return p ? (uint64_t)get_u32(p) | (uint64_t)get_u32(p + 4) << 32 : 0;
 }
 
 void dec_bytes(struct decoder *d, unsigned char **s, uint32_t *len)

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 /* The one place the protocol version is defined; the Makefile copies it into agent.properties. */
 #define PROVIUM_PROTOCOL_VERSION 1
@@ -24,6 +25,14 @@ enum frame_type {
 	T_READ_FILE = 0x05,
 	T_SHUTDOWN = 0x06,
 	T_PING = 0x07,
+	T_SYSCALL = 0x08,
+	T_IOCTL = 0x09,
+	T_BACKGROUND = 0x0A,
+	T_JOB_WAIT = 0x0B,
+	T_JOB_KILL = 0x0C,
+	T_SPAWN = 0x0D,
+	T_KILL_WORKER = 0x0E,
+	T_DMESG = 0x0F,
 	T_HELLO_OK = 0x81,
 	T_OUTPUT = 0x82,
 	T_EXIT = 0x83,
@@ -31,6 +40,10 @@ enum frame_type {
 	T_DONE = 0x85,
 	T_OK = 0x86,
 	T_PONG = 0x87,
+	T_SYSCALL_RESULT = 0x88,
+	T_JOB_STARTED = 0x8A,
+	T_JOB_STATUS = 0x8B,
+	T_SPAWNED = 0x8D,
 	T_ERROR = 0xFF
 };
 
@@ -43,8 +56,14 @@ enum error_code {
 	E_OS_ERROR = 6,
 	E_TRUNCATED = 7,
 	E_UNKNOWN_CHANNEL = 8,
-	E_UNEXPECTED = 9
+	E_UNEXPECTED = 9,
+	E_NOT_FOUND = 10,
+	E_LIMIT = 11
 };
+
+/* The first and last request types this agent serves. */
+#define T_FIRST_REQUEST T_HELLO
+#define T_LAST_REQUEST T_DMESG
 
 /* One connection to the host. */
 struct conn {
@@ -61,8 +80,9 @@ struct frame {
 	uint32_t id;
 	uint32_t length;
 	/*
-	 * Points into the reader's buffer, valid until the next frame_read. The byte after the payload
-	 * belongs to that buffer too, so a forked child may NUL-terminate a trailing string in place.
+	 * Points into the reader's buffer, valid until the next frame is read. The byte after the
+	 * payload belongs to that buffer too, so a forked child may NUL-terminate a trailing string in
+	 * place.
 	 */
 	unsigned char *payload;
 	/* READ_GARBAGE: bytes skipped. READ_TRUNCATED: bytes that arrived of the partial frame. */
@@ -77,15 +97,52 @@ enum read_event {
 	READ_TOO_LARGE,	/* a valid header announced more than FRAME_MAX_PAYLOAD; header fields set */
 	READ_TRUNCATED,	/* a partial frame was dropped; header fields set when the header was complete */
 	READ_END,	/* end of input (never on a virtio port) */
-	READ_FAILED	/* the input cannot be read any more */
+	READ_FAILED,	/* the input cannot be read any more */
+	READ_NEED_MORE,	/* nothing complete yet: wait until the input is readable or rx_timeout passes */
+	READ_HANGUP	/* a virtio port without a host: wait a little, then read again */
 };
 
-/* Reads the next frame or event; waits as long as needed, reaping children meanwhile. */
-int frame_read(const struct conn *c, struct frame *f);
+/*
+ * The reader of the host connection, used by the router alone: one static buffer fed by rx_fill when
+ * poll says the input is readable, frames taken out by rx_next.
+ */
+
+/* The next frame or event in the bytes read so far, or READ_NEED_MORE. */
+int rx_next(const struct conn *c, struct frame *f);
+
+/* Reads what the input holds now: READ_NEED_MORE after reading some bytes, or the event that happened. */
+int rx_fill(const struct conn *c, struct frame *f);
+
+/* Gives back the frame rx_next just returned: the next rx_next returns it again. */
+void rx_unread(const struct frame *f);
+
+/* Milliseconds until the partial frame in the buffer is dropped as truncated; -1 when there is none. */
+int rx_timeout(void);
+
+/* Called when rx_timeout has passed: the event that ends the partial frame, or READ_NEED_MORE. */
+int rx_expire(struct frame *f);
+
+/* Restarts the silence clock: the input was not read for a while on purpose (backpressure). */
+void rx_resume(void);
+
+/* Fills the header fields of f from the 20 header bytes at h. */
+void frame_decode_header(const unsigned char *h, struct frame *f);
+
+/* Sets up the lock that keeps frames of threads and forked workers from interleaving. */
+int frame_writer_setup(void);
+
+/* Holds the writer's lock: no frame is being written while it is held. */
+void frame_writer_lock(void);
+void frame_writer_unlock(void);
 
 /* Sends one frame; -1 when the connection cannot be written any more (logged). */
 int frame_send(const struct conn *c, uint8_t type, uint8_t flags, uint16_t channel, uint32_t id,
 	       const void *payload, size_t length);
+
+/* Sends one frame whose payload is gathered from `count` vectors (at most FRAME_IOV_MAX). */
+#define FRAME_IOV_MAX 160
+int frame_send_iov(const struct conn *c, uint8_t type, uint8_t flags, uint16_t channel, uint32_t id,
+		   const struct iovec *payload, int count);
 
 /* Sends an ERROR frame whose message is formatted like printf. */
 int frame_send_error(const struct conn *c, uint16_t channel, uint32_t id, uint16_t code, int err,
@@ -114,7 +171,10 @@ struct decoder {
 };
 
 void dec_init(struct decoder *d, const struct frame *f);
+uint8_t dec_u8(struct decoder *d);
+uint16_t dec_u16(struct decoder *d);
 uint32_t dec_u32(struct decoder *d);
+uint64_t dec_u64(struct decoder *d);
 /* A `bytes`/`str` field: *s points into the payload (not NUL-terminated). */
 void dec_bytes(struct decoder *d, unsigned char **s, uint32_t *len);
 /* 0 when every field was present and nothing is left over. */

@@ -1,0 +1,98 @@
+#include "channels.h"
+
+#include "io.h"
+#include "log.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* Room for a few frames in flight to a busy server before the router queues them itself. */
+#define SOCKET_BUFFER (4 * 1024 * 1024)
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct channel table[MAX_CHANNELS];
+static uint16_t last_number;
+
+void channels_lock(void)
+{
+	pthread_mutex_lock(&lock);
+}
+
+void channels_unlock(void)
+{
+	pthread_mutex_unlock(&lock);
+}
+
+struct channel *channels_find(uint16_t number)
+{
+	int i;
+
+	for (i = 0; i < MAX_CHANNELS; i++) {
+		if (table[i].used && table[i].number == number)
+			return &table[i];
+	}
+	return NULL;
+}
+
+struct channel *channels_slot(int i)
+{
+	return &table[i];
+}
+
+/* The next number after the last one given out, skipping 0 and the ones in use. */
+static uint16_t next_number(void)
+{
+	do {
+		last_number++;
+	} while (last_number == 0 || channels_find(last_number) != NULL);
+	return last_number;
+}
+
+struct channel *channels_add(int agent)
+{
+	int i;
+
+	for (i = 0; i < MAX_CHANNELS; i++) {
+		if (!table[i].used) {
+			memset(&table[i], 0, sizeof table[i]);
+			table[i].used = 1;
+			table[i].fd = -1;
+			table[i].number = agent ? 0 : next_number();
+			return &table[i];
+		}
+	}
+	return NULL;
+}
+
+void channels_free(struct channel *ch)
+{
+	fd_close_internal(ch->fd);
+	free(ch->queue.buf);
+	memset(ch, 0, sizeof *ch);
+	ch->fd = -1;
+}
+
+int channels_socketpair(int sv[2])
+{
+	int size = SOCKET_BUFFER;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		log_error("socketpair: %s", strerror(errno));
+		return -1;
+	}
+	sv[0] = fd_internal(sv[0]);
+	sv[1] = fd_internal(sv[1]);
+	if (sv[0] < 0 || sv[1] < 0 || set_nonblocking(sv[0]) < 0) {
+		log_error("setting up a server's socket: %s", strerror(errno));
+		fd_close_internal(sv[0]);
+		fd_close_internal(sv[1]);
+		return -1;
+	}
+	/* Larger than the default when allowed (root may exceed wmem_max); the default works too. */
+	if (setsockopt(sv[0], SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) < 0)
+		setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+	return 0;
+}

@@ -1,0 +1,283 @@
+#include "jobs.h"
+
+#include "children.h"
+#include "exec.h"
+#include "io.h"
+#include "log.h"
+#include "server.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define JOB_FLAG_SIGNALED 0x01
+#define JOB_FLAG_RUNNING 0x02
+/* How long a SIGKILLed job may take to go (e.g. out of an uninterruptible sleep). */
+#define KILL_WAIT_MS 10000
+
+static const char *const stream_names[2] = { "stdout", "stderr" };
+
+void jobs_init(struct jobs *j)
+{
+	int i;
+
+	memset(j, 0, sizeof *j);
+	for (i = 0; i < MAX_JOBS; i++) {
+		j->slot[i].pidfd = -1;
+		j->slot[i].spool[0] = j->slot[i].spool[1] = -1;
+	}
+}
+
+static void free_slot(struct job *job)
+{
+	fd_close_internal(job->spool[0]);
+	fd_close_internal(job->spool[1]);
+	fd_close_internal(job->pidfd);
+	children_untrack(-job->pid);
+	memset(job, 0, sizeof *job);
+	job->pidfd = job->spool[0] = job->spool[1] = -1;
+}
+
+static struct job *free_slot_of(struct jobs *j)
+{
+	int i;
+
+	for (i = 0; i < MAX_JOBS; i++) {
+		if (j->slot[i].id == 0)
+			return &j->slot[i];
+	}
+	return NULL;
+}
+
+static int open_spools(struct job *job)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		char name[32];
+
+		snprintf(name, sizeof name, "provium-job-%u-%s", job->id, stream_names[i]);
+		job->spool[i] = fd_internal(memfd_create(name, MFD_CLOEXEC));
+		if (job->spool[i] < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int start(struct job *job, unsigned char *command, uint32_t length)
+{
+	if (open_spools(job) < 0)
+		return -1;
+	job->pid = fork();
+	if (job->pid == 0) {
+		command[length] = '\0';
+		exec_shell((char *)command, job->spool[0], job->spool[1]);
+	}
+	if (job->pid < 0)
+		return -1;
+	setpgid(job->pid, job->pid);
+	children_track(-job->pid);
+	job->pidfd = child_pidfd(job->pid);
+	return 0;
+}
+
+int jobs_start(struct server *s, struct frame *f)
+{
+	unsigned char buf[8];
+	struct encoder e = { .buf = buf, .cap = sizeof buf };
+	struct decoder d;
+	unsigned char *command;
+	uint32_t length;
+	struct job *job;
+
+	dec_init(&d, f);
+	dec_bytes(&d, &command, &length);
+	if (dec_finish(&d) != 0)
+		return frame_send_error(&s->conn, f->channel, f->id, E_MALFORMED, 0,
+					"BACKGROUND payload must be str command (%u bytes given)", f->length);
+	if (memchr(command, '\0', length) != NULL)
+		return frame_send_error(&s->conn, f->channel, f->id, E_MALFORMED, 0,
+					"BACKGROUND command contains a NUL byte");
+	job = free_slot_of(&s->jobs);
+	if (job == NULL)
+		return frame_send_error(&s->conn, f->channel, f->id, E_LIMIT, 0,
+					"%d jobs are unfinished or their results not collected on channel %u: wait for or kill one first",
+					MAX_JOBS, s->channel);
+	job->id = ++s->jobs.last_id;
+	if (start(job, command, length) < 0) {
+		int err = errno;
+
+		free_slot(job);
+		return frame_send_error(&s->conn, f->channel, f->id, E_OS_ERROR, err, "start a job: %s",
+					strerror(err));
+	}
+	enc_u32(&e, job->id);
+	enc_u32(&e, (uint32_t)job->pid);
+	return frame_send(&s->conn, T_JOB_STARTED, 0, f->channel, f->id, e.buf, e.len);
+}
+
+static struct job *find(struct jobs *j, uint32_t id)
+{
+	int i;
+
+	for (i = 0; id != 0 && i < MAX_JOBS; i++) {
+		if (j->slot[i].id == id)
+			return &j->slot[i];
+	}
+	return NULL;
+}
+
+/* Waits up to timeout_ms for the job to exit; gives up early when the worker is being killed. */
+static int wait_job(struct server *s, struct job *job, uint32_t timeout_ms)
+{
+	int64_t deadline = now_ms() + timeout_ms;
+
+	for (;;) {
+		int64_t left = deadline - now_ms();
+		struct pollfd p[2] = {
+			{ .fd = job->pidfd, .events = POLLIN },
+			{ .fd = s->channel != 0 ? s->conn.in_fd : -1, .events = POLLRDHUP },
+		};
+		int exited = child_reap(job->pid, &job->status);
+
+		if (exited != 0) {
+			job->done = exited > 0;
+			return exited < 0 ? -1 : 0;
+		}
+		if (left <= 0 || server_hung_up(s))
+			return 0;
+		if (left > 60000)
+			left = 60000;
+		if (job->pidfd < 0 && left > 50)
+			left = 50;
+		if (poll(p, 2, (int)left) < 0 && errno != EINTR) {
+			log_error("poll: %s", strerror(errno));
+			return -1;
+		}
+	}
+}
+
+static int kill_job(struct job *job)
+{
+	if (job->done)
+		return 0;
+	if (kill(-job->pid, SIGKILL) < 0 && errno != ESRCH)
+		log_error("kill process group %d: %s", (int)job->pid, strerror(errno));
+	if (child_wait(job->pid, job->pidfd, KILL_WAIT_MS, &job->status) != 1)
+		return -1;
+	job->done = 1;
+	return 0;
+}
+
+/* Sends what the job wrote to one stream so far; -1 when the connection failed. */
+static int send_spool(struct server *s, const struct frame *f, const struct job *job, int stream)
+{
+	unsigned char buf[1 + OUTPUT_MAX_DATA];
+	struct stat st;
+	off_t sent = 0;
+
+	if (fstat(job->spool[stream], &st) < 0)
+		return frame_send_error(&s->conn, f->channel, f->id, E_OS_ERROR, errno, "fstat the %s of job %u: %s",
+					stream_names[stream], job->id, strerror(errno)) < 0 ? -1 : 1;
+	buf[0] = (unsigned char)(stream + 1);
+	while (sent < st.st_size) {
+		size_t want = st.st_size - sent < (off_t)OUTPUT_MAX_DATA ? (size_t)(st.st_size - sent) : OUTPUT_MAX_DATA;
+		ssize_t n = pread(job->spool[stream], buf + 1, want, sent);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;	/* the file cannot shrink; n == 0 would be a kernel surprise */
+		if (frame_send(&s->conn, T_OUTPUT, 0, f->channel, f->id, buf, 1 + (size_t)n) < 0)
+			return -1;
+		sent += n;
+	}
+	return 0;
+}
+
+static int send_status(struct server *s, const struct frame *f, const struct job *job)
+{
+	unsigned char buf[6];
+	struct encoder e = { .buf = buf, .cap = sizeof buf };
+	uint8_t flags = 0, sig = 0;
+	int32_t code = -1;
+
+	if (!job->done) {
+		flags |= JOB_FLAG_RUNNING;
+	} else {
+		code = exec_exit_code(job->status);
+		if (WIFSIGNALED(job->status)) {
+			flags |= JOB_FLAG_SIGNALED;
+			sig = (uint8_t)WTERMSIG(job->status);
+		}
+	}
+	enc_u32(&e, (uint32_t)code);
+	enc_u8(&e, flags);
+	enc_u8(&e, sig);
+	return frame_send(&s->conn, T_JOB_STATUS, 0, f->channel, f->id, e.buf, e.len);
+}
+
+static int unknown_job(struct server *s, const struct frame *f, const char *request, uint32_t id)
+{
+	if (id != 0 && id <= s->jobs.last_id)
+		return frame_send_error(&s->conn, f->channel, f->id, E_NOT_FOUND, 0,
+					"%s: job %u on channel %u has finished and its result was already collected",
+					request, id, s->channel);
+	return frame_send_error(&s->conn, f->channel, f->id, E_NOT_FOUND, 0, "%s: no job %u on channel %u",
+				request, id, s->channel);
+}
+
+int jobs_finish(struct server *s, struct frame *f)
+{
+	int killing = f->type == T_JOB_KILL;
+	const char *request = killing ? "JOB_KILL" : "JOB_WAIT";
+	struct decoder d;
+	uint32_t id, timeout_ms = 0;
+	struct job *job;
+	int stream, result;
+
+	dec_init(&d, f);
+	id = dec_u32(&d);
+	if (!killing)
+		timeout_ms = dec_u32(&d);
+	if (dec_finish(&d) != 0)
+		return frame_send_error(&s->conn, f->channel, f->id, E_MALFORMED, 0,
+					"%s payload must be u32 job id%s (%u bytes given)", request,
+					killing ? "" : " then u32 timeout_ms", f->length);
+	job = find(&s->jobs, id);
+	if (job == NULL)
+		return unknown_job(s, f, request, id);
+	if (!job->done && (killing ? kill_job(job) : wait_job(s, job, timeout_ms)) < 0)
+		return frame_send_error(&s->conn, f->channel, f->id, E_OS_ERROR, 0,
+					"%s: job %u (pid %d) did not end%s", request, id, (int)job->pid,
+					killing ? " within 10 s of SIGKILL" : "");
+	for (stream = 0; stream < 2; stream++) {
+		result = send_spool(s, f, job, stream);
+		if (result != 0)
+			return result < 0 ? -1 : 0;
+	}
+	result = send_status(s, f, job);
+	if (job->done)
+		free_slot(job);
+	return result;
+}
+
+void jobs_end_all(struct jobs *j)
+{
+	int i;
+
+	for (i = 0; i < MAX_JOBS; i++) {
+		if (j->slot[i].id == 0)
+			continue;
+		if (kill_job(&j->slot[i]) < 0)
+			log_error("job %u (pid %d) did not end within 10 s of SIGKILL", j->slot[i].id,
+				  (int)j->slot[i].pid);
+		free_slot(&j->slot[i]);
+	}
+}

@@ -1,0 +1,43 @@
+/*
+ * Background jobs: BACKGROUND starts /bin/sh -c in its own process group with stdout and stderr
+ * spooled to memory files (memfd), so a job never blocks on its output and none of it is lost;
+ * JOB_WAIT and JOB_KILL answer with everything it wrote so far and its status.
+ */
+#ifndef PROVIUM_JOBS_H
+#define PROVIUM_JOBS_H
+
+#include "protocol.h"
+
+#include <sys/types.h>
+
+#define MAX_JOBS 64
+
+struct server;
+
+struct job {
+	uint32_t id;		/* 0: a free slot */
+	pid_t pid;
+	int pidfd;
+	int spool[2];		/* memfds holding stdout and stderr */
+	int done;
+	int status;
+};
+
+/* The jobs of one server (the agent's channel or a worker's). */
+struct jobs {
+	uint32_t last_id;
+	struct job slot[MAX_JOBS];
+};
+
+void jobs_init(struct jobs *j);
+
+/* BACKGROUND: answers JOB_STARTED. */
+int jobs_start(struct server *s, struct frame *f);
+
+/* JOB_WAIT and JOB_KILL: answer OUTPUT frames, then JOB_STATUS; a finished job's slot is freed. */
+int jobs_finish(struct server *s, struct frame *f);
+
+/* Kills every job and frees its slot (the server is ending). */
+void jobs_end_all(struct jobs *j);
+
+#endif
