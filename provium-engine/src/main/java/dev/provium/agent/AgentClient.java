@@ -44,6 +44,8 @@ public final class AgentClient implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AgentClient.class);
     private static final int UNSOLICITED_ERRORS_KEPT = 64;
+    /** Garbage tends to come in bursts: warn about the first few, log the rest at debug. */
+    private static final int UNSOLICITED_ERRORS_WARNED = 5;
     private static final int MAX_COMMAND_IN_MESSAGES = 120;
     /** Put in a call's inbox when the connection is gone; compared by identity. */
     private static final Frame GONE = Frame.of(Protocol.ERROR, 0, new byte[0]);
@@ -58,6 +60,7 @@ public final class AgentClient implements AutoCloseable {
     private final AtomicInteger requestIds = new AtomicInteger(1);
     private final BlockingQueue<AgentErrorException> unsolicitedErrors =
             new ArrayBlockingQueue<>(UNSOLICITED_ERRORS_KEPT);
+    private int unsolicitedErrorCount; // reader thread only
     private final AtomicReference<AgentDisconnectedException> disconnected = new AtomicReference<>();
     private volatile boolean shutdownAcknowledged;
     private volatile Duration execTimeoutMargin = EXEC_TIMEOUT_MARGIN;
@@ -503,7 +506,14 @@ public final class AgentClient implements AutoCloseable {
             log.warn("agent {}: {}", name, e.getMessage());
             return;
         }
-        log.warn("agent {} reports: {}", name, error.getMessage());
+        unsolicitedErrorCount++;
+        if (unsolicitedErrorCount <= UNSOLICITED_ERRORS_WARNED) {
+            String more = unsolicitedErrorCount == UNSOLICITED_ERRORS_WARNED
+                    ? " (further errors that answer no request are logged at debug level)" : "";
+            log.warn("agent {} reports: {}{}", name, error.getMessage(), more);
+        } else {
+            log.debug("agent {} reports: {}", name, error.getMessage());
+        }
         while (!unsolicitedErrors.offer(error)) {
             unsolicitedErrors.poll();
         }

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -175,13 +176,24 @@ class AgentClientTest {
     }
 
     @Test
-    void writeFileTruncatesAndSetsTheMode() throws Exception {
+    void writeFileReplacesAnExistingFileAndItsMode() throws Exception {
         Path file = dir.resolve("script");
         Files.writeString(file, "a much longer old content");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
 
         client.writeFile(file.toString(), "#!/bin/sh\necho hi\n".getBytes(StandardCharsets.UTF_8), 0755, TIMEOUT);
 
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rwxr-xr-x");
         assertThat(client.exec(file.toString(), TIMEOUT).stdoutText()).isEqualTo("hi\n");
+    }
+
+    @Test
+    void theModeIsExactlyTheOneAsked() throws Exception {
+        Path file = dir.resolve("shared");
+
+        client.writeFile(file.toString(), new byte[1], 0666, TIMEOUT);
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-rw-rw-");
     }
 
     @Test

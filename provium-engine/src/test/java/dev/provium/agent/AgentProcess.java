@@ -7,7 +7,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Collectors;
 
 /**
  * The real agent running on the host as {@code provium-agent --stdio}, with a client on its
@@ -63,19 +67,21 @@ final class AgentProcess {
         }
     }
 
-    /** Kills the agent and everything it started, at once. */
+    /** Kills the agent first, then the commands it started. */
     void kill() {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        List<ProcessHandle> commands = commandsStarted();
         process.destroyForcibly();
+        commands.forEach(ProcessHandle::destroyForcibly);
     }
 
     /**
-     * Ends the agent the polite way (end of input, so a sanitizer build runs its exit checks), kills
-     * it if it does not go, and fails when its log holds a sanitizer report.
+     * Kills the commands the agent still runs, then ends the agent the polite way (end of input, so a
+     * sanitizer build runs its exit checks), kills it if it does not go, and fails when its log holds a
+     * sanitizer report.
      */
     void stop() throws InterruptedException {
+        commandsStarted().forEach(ProcessHandle::destroyForcibly);
         client.close();
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
         if (!process.waitFor(5, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             process.waitFor(5, TimeUnit.SECONDS);
@@ -84,5 +90,16 @@ final class AgentProcess {
         assertThat(logText())
                 .as("agent log %s", log)
                 .doesNotContain("AddressSanitizer", "LeakSanitizer", "runtime error:");
+    }
+
+    /**
+     * The agent's descendants that run another program. A copy of the agent itself may be
+     * LeakSanitizer's tracer at exit: killing that one would leave the agent waiting for it forever.
+     */
+    private List<ProcessHandle> commandsStarted() {
+        String agentCommand = process.info().command().orElse("");
+        return process.descendants()
+                .filter(p -> !p.info().command().orElse("").equals(agentCommand))
+                .collect(Collectors.toList());
     }
 }
