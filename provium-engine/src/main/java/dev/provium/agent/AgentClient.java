@@ -22,6 +22,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -57,7 +58,11 @@ public final class AgentClient implements AutoCloseable {
     private final FrameWriter writer;
     private final Thread readerThread;
     private final Map<Long, Call> pending = new ConcurrentHashMap<>();
-    private final AtomicInteger requestIds = new AtomicInteger(1);
+    /**
+     * Starts at random: after a reconnect the agent may still send replies to the requests of an
+     * earlier connection, which must not be taken for replies to this one's.
+     */
+    private final AtomicInteger requestIds = new AtomicInteger(ThreadLocalRandom.current().nextInt());
     private final BlockingQueue<AgentErrorException> unsolicitedErrors =
             new ArrayBlockingQueue<>(UNSOLICITED_ERRORS_KEPT);
     private int unsolicitedErrorCount; // reader thread only
@@ -197,13 +202,9 @@ public final class AgentClient implements AutoCloseable {
         long deadline = deadline(timeout);
         byte[] payload = new PayloadBuilder().u32(mode).str(path).build();
         try (Call call = register(nextRequestId(), what)) {
-            long sent;
-            // The frames of one WRITE_FILE go out together: no other request is sent between them.
-            synchronized (writer) {
-                send(call, new Frame(Protocol.WRITE_FILE, Protocol.FLAG_MORE, Protocol.AGENT_CHANNEL,
-                        call.requestId, payload));
-                sent = sendData(call, data, deadline, timeout);
-            }
+            send(call, new Frame(Protocol.WRITE_FILE, Protocol.FLAG_MORE, Protocol.AGENT_CHANNEL,
+                    call.requestId, payload));
+            long sent = sendData(call, data, deadline, timeout);
             Frame done = expect(call, awaitFinal(call, deadline, describe(timeout), this::unexpected), Protocol.DONE);
             PayloadReader fields = new PayloadReader(done);
             long written = fields.u64("byte count");

@@ -176,19 +176,28 @@ class AgentClientTest {
     }
 
     @Test
-    void writeFileReplacesAnExistingFileAndItsMode() throws Exception {
-        Path file = dir.resolve("script");
+    void writeFileTruncatesAnExistingFileAndKeepsItsMode() throws Exception {
+        Path file = dir.resolve("existing");
         Files.writeString(file, "a much longer old content");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
 
-        client.writeFile(file.toString(), "#!/bin/sh\necho hi\n".getBytes(StandardCharsets.UTF_8), 0755, TIMEOUT);
+        client.writeFile(file.toString(), "new".getBytes(StandardCharsets.UTF_8), 0755, TIMEOUT);
 
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rwxr-xr-x");
-        assertThat(client.exec(file.toString(), TIMEOUT).stdoutText()).isEqualTo("hi\n");
+        assertThat(file).hasContent("new");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
     }
 
     @Test
-    void theModeIsExactlyTheOneAsked() throws Exception {
+    void aNewFileGetsItsModeAndRuns() {
+        String script = dir.resolve("script").toString();
+
+        client.writeFile(script, "#!/bin/sh\necho hi\n".getBytes(StandardCharsets.UTF_8), 0755, TIMEOUT);
+
+        assertThat(client.exec(script, TIMEOUT).stdoutText()).isEqualTo("hi\n");
+    }
+
+    @Test
+    void theModeOfANewFileIsExactlyTheOneAskedWhateverTheUmask() throws Exception {
         Path file = dir.resolve("shared");
 
         client.writeFile(file.toString(), new byte[1], 0666, TIMEOUT);
