@@ -58,6 +58,7 @@ public final class AgentClient implements AutoCloseable {
     private final FrameWriter writer;
     private final Thread readerThread;
     private final Map<Long, Call> pending = new ConcurrentHashMap<>();
+    private final Object uploadLock = new Object();
     /**
      * Starts at random: after a reconnect the agent may still send replies to the requests of an
      * earlier connection, which must not be taken for replies to this one's.
@@ -202,9 +203,13 @@ public final class AgentClient implements AutoCloseable {
         long deadline = deadline(timeout);
         byte[] payload = new PayloadBuilder().u32(mode).str(path).build();
         try (Call call = register(nextRequestId(), what)) {
-            send(call, new Frame(Protocol.WRITE_FILE, Protocol.FLAG_MORE, Protocol.AGENT_CHANNEL,
-                    call.requestId, payload));
-            long sent = sendData(call, data, deadline, timeout);
+            long sent;
+            // The agent keeps one WRITE_FILE open: another one would abandon it. Other requests may interleave.
+            synchronized (uploadLock) {
+                send(call, new Frame(Protocol.WRITE_FILE, Protocol.FLAG_MORE, Protocol.AGENT_CHANNEL,
+                        call.requestId, payload));
+                sent = sendData(call, data, deadline, timeout);
+            }
             Frame done = expect(call, awaitFinal(call, deadline, describe(timeout), this::unexpected), Protocol.DONE);
             PayloadReader fields = new PayloadReader(done);
             long written = fields.u64("byte count");

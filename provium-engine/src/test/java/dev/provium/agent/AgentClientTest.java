@@ -14,7 +14,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +34,8 @@ class AgentClientTest {
 
     private AgentProcess agent;
     private AgentClient client;
+    /** Threads of its own: the common pool may have only one on a small machine. */
+    private final ExecutorService threads = Executors.newFixedThreadPool(10);
 
     @BeforeEach
     void startAgent(TestInfo test) {
@@ -40,6 +45,7 @@ class AgentClientTest {
 
     @AfterEach
     void stopAgent() throws InterruptedException {
+        threads.shutdownNow();
         agent.stop();
     }
 
@@ -278,7 +284,7 @@ class AgentClientTest {
     void concurrentCallsGetTheirOwnReplies() throws Exception {
         List<CompletableFuture<Void>> calls = new ArrayList<>();
         calls.add(CompletableFuture.runAsync(() -> assertThat(
-                client.exec("head -c 3000000 /dev/zero | tr '\\0' x", TIMEOUT).stdout()).hasSize(3_000_000)));
+                client.exec("head -c 3000000 /dev/zero | tr '\\0' x", TIMEOUT).stdout()).hasSize(3_000_000), threads));
         for (int thread = 0; thread < 6; thread++) {
             int seed = thread;
             calls.add(CompletableFuture.runAsync(() -> {
@@ -288,15 +294,47 @@ class AgentClientTest {
                     random.nextBytes(payload);
                     assertThat(client.ping(payload, TIMEOUT)).isEqualTo(payload);
                 }
-            }));
+            }, threads));
         }
 
         CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
     }
 
     @Test
+    void concurrentWritesAndPingsAllComplete() throws Exception {
+        int writers = 4;
+        CyclicBarrier start = new CyclicBarrier(writers * 2);
+        List<CompletableFuture<Void>> calls = new ArrayList<>();
+        for (int writer = 0; writer < writers; writer++) {
+            byte[] data = new byte[(1 << 20) * 3 + writer];
+            new Random(writer).nextBytes(data);
+            Path file = dir.resolve("concurrent-" + writer);
+            calls.add(CompletableFuture.runAsync(() -> {
+                await(start);
+                client.writeFile(file.toString(), data, 0600, TIMEOUT);
+                assertThat(file).hasBinaryContent(data);
+            }, threads));
+            calls.add(CompletableFuture.runAsync(() -> {
+                await(start);
+                assertPingWorks();
+            }, threads));
+        }
+
+        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    }
+
+    private static void await(CyclicBarrier barrier) {
+        try {
+            barrier.await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("the threads of the test did not all start", e);
+        }
+    }
+
+    @Test
     void whenTheAgentDiesThePendingCallFailsAtOnceAndLaterCallsToo() throws Exception {
-        CompletableFuture<ExecResult> call = CompletableFuture.supplyAsync(() -> client.exec("sleep 20", Duration.ofSeconds(30)));
+        CompletableFuture<ExecResult> call = CompletableFuture.supplyAsync(
+                () -> client.exec("sleep 20", Duration.ofSeconds(30)), threads);
         awaitChildOfAgent();
 
         agent.kill();
@@ -314,7 +352,8 @@ class AgentClientTest {
 
     @Test
     void closingTheClientFailsThePendingCall() throws Exception {
-        CompletableFuture<ExecResult> call = CompletableFuture.supplyAsync(() -> client.exec("sleep 20", Duration.ofSeconds(30)));
+        CompletableFuture<ExecResult> call = CompletableFuture.supplyAsync(
+                () -> client.exec("sleep 20", Duration.ofSeconds(30)), threads);
         awaitChildOfAgent();
 
         client.close();
