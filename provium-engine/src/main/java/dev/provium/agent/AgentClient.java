@@ -99,6 +99,8 @@ public final class AgentClient implements AutoCloseable {
     /**
      * Connects over streams, e.g. a {@link Process}'s stdout and stdin. Every frame is flushed.
      * Closing the client closes both streams; a reader blocked on a pipe ends when the peer closes it.
+     * For a SocketChannel use {@link #open(ByteChannel, String)}: on Java 17 the streams of
+     * {@code Channels.newInputStream}/{@code newOutputStream} over one SocketChannel block each other.
      */
     public static AgentClient open(InputStream in, OutputStream out, String name) {
         return open(Channels.newChannel(in), new FlushingChannel(out), name);

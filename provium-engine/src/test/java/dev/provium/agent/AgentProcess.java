@@ -23,25 +23,39 @@ final class AgentProcess {
     private static final Path LOG_DIRECTORY = Path.of("target", "agent-logs");
 
     final Process process;
+    /** Null when the test connects its own. */
     final AgentClient client;
     final Path log;
 
-    private AgentProcess(Process process, Path log, String name) {
+    private AgentProcess(Process process, Path log, AgentClient client) {
         this.process = process;
         this.log = log;
-        this.client = AgentClient.open(process.getInputStream(), process.getOutputStream(), name);
+        this.client = client;
     }
 
     static AgentProcess start(Path workDirectory, String name) {
+        Process process = launch(workDirectory, name);
+        return new AgentProcess(process, logOf(name),
+                AgentClient.open(process.getInputStream(), process.getOutputStream(), name));
+    }
+
+    /** The agent with no client: the test connects its own to {@code process}'s stdin and stdout. */
+    static AgentProcess startWithoutClient(Path workDirectory, String name) {
+        return new AgentProcess(launch(workDirectory, name), logOf(name), null);
+    }
+
+    private static Path logOf(String name) {
+        return LOG_DIRECTORY.resolve(name + ".log");
+    }
+
+    private static Process launch(Path workDirectory, String name) {
         Path binary = binary(workDirectory);
         try {
             Files.createDirectories(LOG_DIRECTORY);
-            Path log = LOG_DIRECTORY.resolve(name + ".log");
-            Process process = new ProcessBuilder(binary.toString(), "--stdio")
+            return new ProcessBuilder(binary.toString(), "--stdio")
                     .directory(workDirectory.toFile())
-                    .redirectError(log.toFile())
+                    .redirectError(logOf(name).toFile())
                     .start();
-            return new AgentProcess(process, log, name);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + binary + " --stdio", e);
         }
@@ -81,7 +95,11 @@ final class AgentProcess {
      */
     void stop() throws InterruptedException {
         commandsStarted().forEach(ProcessHandle::destroyForcibly);
-        client.close();
+        if (client != null) {
+            client.close();
+        } else {
+            closeStdio();
+        }
         if (!process.waitFor(5, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             process.waitFor(5, TimeUnit.SECONDS);
@@ -90,6 +108,15 @@ final class AgentProcess {
         assertThat(logText())
                 .as("agent log %s", log)
                 .doesNotContain("AddressSanitizer", "LeakSanitizer", "runtime error:");
+    }
+
+    private void closeStdio() {
+        try {
+            process.getOutputStream().close();
+            process.getInputStream().close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close the agent's stdin and stdout", e);
+        }
     }
 
     /**
