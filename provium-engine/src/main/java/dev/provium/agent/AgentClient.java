@@ -106,7 +106,10 @@ public final class AgentClient implements AutoCloseable {
         return open(Channels.newChannel(in), new FlushingChannel(out), name);
     }
 
-    /** Performs the handshake; fails with an {@link AgentErrorException} when the versions differ. */
+    /**
+     * Performs the handshake, which may be repeated at any time; fails with an
+     * {@link AgentErrorException} ({@code VERSION_MISMATCH}, naming both versions) when they differ.
+     */
     public Hello hello(Duration timeout) {
         return hello(PROTOCOL_VERSION, timeout);
     }
@@ -134,7 +137,8 @@ public final class AgentClient implements AutoCloseable {
      * Runs {@code /bin/sh -c command} in the guest. The agent kills the command when {@code timeout}
      * expires (the result then has {@link ExecResult#timedOut()}); the host waits
      * {@link #EXEC_TIMEOUT_MARGIN} longer for that report before it fails with
-     * {@link AgentTimeoutException}.
+     * {@link AgentTimeoutException}. The timeout must be between 1 ms and 2^32-1 ms. Requests sent
+     * while a command runs are served after it ends.
      */
     public ExecResult exec(String command, Duration timeout) {
         long timeoutMillis = timeout.toMillis();
@@ -177,7 +181,11 @@ public final class AgentClient implements AutoCloseable {
                 (flags & Protocol.EXIT_TIMED_OUT) != 0, (flags & Protocol.EXIT_SIGNALED) != 0 ? signal : 0);
     }
 
-    /** Creates or truncates {@code path} in the guest with permission bits {@code mode} and writes {@code data}. */
+    /**
+     * Writes {@code data} to {@code path} in the guest. A new file gets exactly the permission bits
+     * {@code mode} (no umask); an existing file is truncated and keeps its mode, so files in /proc and
+     * /sys can be written.
+     */
     public void writeFile(String path, byte[] data, int mode, Duration timeout) {
         writeFile(path, new ByteArrayInputStream(data), mode, timeout);
     }
@@ -192,9 +200,11 @@ public final class AgentClient implements AutoCloseable {
     }
 
     /**
-     * Streams {@code data} to {@code path} in the guest in chunks of 1 MiB. If the timeout expires or
-     * {@code data} fails while sending, the request is ended early so the stream stays in step, and the
-     * guest file is left incomplete.
+     * Streams {@code data} to {@code path} in the guest in chunks of 1 MiB, as
+     * {@link #writeFile(String, byte[], int, Duration)} does. The timeout is checked between chunks. If
+     * it expires or {@code data} fails while sending, the request is ended early so the stream stays in
+     * step, and the guest file is left incomplete (the protocol has no way to abort a WRITE_FILE).
+     * Uploads from several threads take turns: the agent keeps one WRITE_FILE open at a time.
      */
     public void writeFile(String path, InputStream data, int mode, Duration timeout) {
         if (mode < 0 || mode > 07777) {
