@@ -35,6 +35,8 @@ static void *serve_agent(void *arg)
 	/* The router ended the input on purpose (SERVE_INPUT_ENDED) and waits for this thread. */
 	if (end != SERVE_INPUT_ENDED)
 		agent_finish(end);
+	fd_close_internal(s->conn.in_fd);
+	server_destroy(s);
 	return NULL;
 }
 
@@ -73,7 +75,7 @@ static int queue_append(struct queue *q, const unsigned char *bytes, size_t n)
 
 	if (held + n > QUEUE_MAX)
 		return BLOCKED;
-	if (q->cap - q->end < n) {
+	if (q->start > 0 && q->cap - q->end < n) {
 		memmove(q->buf, q->buf + q->start, held);
 		q->start = 0;
 		q->end = held;

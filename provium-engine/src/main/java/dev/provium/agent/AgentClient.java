@@ -116,7 +116,7 @@ public final class AgentClient implements AutoCloseable {
 
     Hello hello(int version, Duration timeout) {
         byte[] payload = new PayloadBuilder().u32(version).build();
-        Frame reply = call("hello", Protocol.HELLO, payload, timeout, Protocol.HELLO_OK, this::unexpected);
+        Frame reply = call(Protocol.AGENT_CHANNEL, "hello", Protocol.HELLO, payload, timeout, Protocol.HELLO_OK, this::unexpected);
         PayloadReader fields = new PayloadReader(reply);
         int agentVersion = (int) fields.u32("version");
         long pid = fields.u32("pid");
@@ -141,35 +141,24 @@ public final class AgentClient implements AutoCloseable {
      * while a command runs are served after it ends.
      */
     public ExecResult exec(String command, Duration timeout) {
+        return exec(Protocol.AGENT_CHANNEL, command, timeout);
+    }
+
+    ExecResult exec(int channel, String command, Duration timeout) {
         long timeoutMillis = timeout.toMillis();
         if (timeout.isNegative() || timeoutMillis == 0 || timeoutMillis > 0xFFFF_FFFFL) {
             throw new IllegalArgumentException("exec timeout " + timeout + " is not between 1 ms and 2^32-1 ms");
         }
         byte[] payload = new PayloadBuilder().u32(timeoutMillis).str(command).build();
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        Consumer<Frame> output = frame -> {
-            if (frame.type() != Protocol.OUTPUT) {
-                unexpected(frame);
-            }
-            PayloadReader fields = new PayloadReader(frame);
-            int stream = fields.u8("stream");
-            byte[] data = fields.rest();
-            switch (stream) {
-                case Protocol.STDOUT -> stdout.writeBytes(data);
-                case Protocol.STDERR -> stderr.writeBytes(data);
-                default -> throw new AgentException("malformed OUTPUT payload: stream " + stream
-                        + " is neither 1 (stdout) nor 2 (stderr)");
-            }
-        };
+        OutputCollector output = new OutputCollector(name);
         String what = "exec `" + abbreviate(command) + "`";
         Duration margin = execTimeoutMargin;
         Duration wait = timeout.plus(margin);
         String within = describe(wait) + " (guest-side timeout " + describe(timeout) + " + "
                 + describe(margin) + " margin)";
         Frame exit;
-        try (Call call = register(nextRequestId(), what)) {
-            send(call, Frame.of(Protocol.EXEC, call.requestId, payload));
+        try (Call call = register(channel, nextRequestId(), what)) {
+            send(call, call.frame(Protocol.EXEC, 0, payload));
             exit = expect(call, awaitFinal(call, deadline(wait), within, output), Protocol.EXIT);
         }
         PayloadReader fields = new PayloadReader(exit);
@@ -177,7 +166,7 @@ public final class AgentClient implements AutoCloseable {
         int flags = fields.u8("flags");
         int signal = fields.u8("signal");
         fields.end();
-        return new ExecResult(exitCode, stdout.toByteArray(), stderr.toByteArray(),
+        return new ExecResult(exitCode, output.stdout(), output.stderr(),
                 (flags & Protocol.EXIT_TIMED_OUT) != 0, (flags & Protocol.EXIT_SIGNALED) != 0 ? signal : 0);
     }
 
@@ -207,6 +196,10 @@ public final class AgentClient implements AutoCloseable {
      * Uploads from several threads take turns: the agent keeps one WRITE_FILE open at a time.
      */
     public void writeFile(String path, InputStream data, int mode, Duration timeout) {
+        writeFile(Protocol.AGENT_CHANNEL, path, data, mode, timeout);
+    }
+
+    void writeFile(int channel, String path, InputStream data, int mode, Duration timeout) {
         if (mode < 0 || mode > 07777) {
             throw new IllegalArgumentException("file mode 0" + Integer.toOctalString(mode)
                     + " for " + path + " is not a set of permission bits (0 to 07777)");
@@ -214,12 +207,11 @@ public final class AgentClient implements AutoCloseable {
         String what = "write_file " + path;
         long deadline = deadline(timeout);
         byte[] payload = new PayloadBuilder().u32(mode).str(path).build();
-        try (Call call = register(nextRequestId(), what)) {
+        try (Call call = register(channel, nextRequestId(), what)) {
             long sent;
             // The agent keeps one WRITE_FILE open: another one would abandon it. Other requests may interleave.
             synchronized (uploadLock) {
-                send(call, new Frame(Protocol.WRITE_FILE, Protocol.FLAG_MORE, Protocol.AGENT_CHANNEL,
-                        call.requestId, payload));
+                send(call, call.frame(Protocol.WRITE_FILE, Protocol.FLAG_MORE, payload));
                 sent = sendData(call, data, deadline, timeout);
             }
             Frame done = expect(call, awaitFinal(call, deadline, describe(timeout), this::unexpected), Protocol.DONE);
@@ -254,8 +246,7 @@ public final class AgentClient implements AutoCloseable {
                 throw new AgentTimeoutException(call.what + " did not finish within " + describe(timeout)
                         + ": only " + sent + " bytes were sent; the guest file is incomplete");
             }
-            send(call, new Frame(Protocol.DATA, Protocol.FLAG_MORE, Protocol.AGENT_CHANNEL, call.requestId,
-                    Arrays.copyOf(chunk, length)));
+            send(call, call.frame(Protocol.DATA, Protocol.FLAG_MORE, Arrays.copyOf(chunk, length)));
             sent += length;
         }
         endData(call);
@@ -263,7 +254,7 @@ public final class AgentClient implements AutoCloseable {
     }
 
     private void endData(Call call) {
-        send(call, Frame.of(Protocol.DATA, call.requestId, new byte[0]));
+        send(call, call.frame(Protocol.DATA, 0, new byte[0]));
     }
 
     /** Reads the whole guest file {@code path}. */
@@ -275,6 +266,10 @@ public final class AgentClient implements AutoCloseable {
 
     /** Streams the guest file {@code path} into {@code sink}; returns its size. */
     public long readFile(String path, OutputStream sink, Duration timeout) {
+        return readFile(Protocol.AGENT_CHANNEL, path, sink, timeout);
+    }
+
+    long readFile(int channel, String path, OutputStream sink, Duration timeout) {
         String what = "read_file " + path;
         long[] received = {0};
         Consumer<Frame> data = frame -> {
@@ -290,7 +285,7 @@ public final class AgentClient implements AutoCloseable {
             received[0] += frame.payload().length;
         };
         byte[] payload = new PayloadBuilder().str(path).build();
-        Frame done = call(what, Protocol.READ_FILE, payload, timeout, Protocol.DONE, data);
+        Frame done = call(channel, what, Protocol.READ_FILE, payload, timeout, Protocol.DONE, data);
         PayloadReader fields = new PayloadReader(done);
         long total = fields.u64("byte count");
         fields.end();
@@ -303,14 +298,63 @@ public final class AgentClient implements AutoCloseable {
 
     /** Asks the agent to power the guest off (or to exit, on the host) and waits for its OK. */
     public void shutdown(Duration timeout) {
-        Frame ok = call("shutdown", Protocol.SHUTDOWN, new byte[0], timeout, Protocol.OK, this::unexpected);
+        Frame ok = call(Protocol.AGENT_CHANNEL, "shutdown", Protocol.SHUTDOWN, new byte[0], timeout, Protocol.OK, this::unexpected);
         new PayloadReader(ok).end();
         shutdownAcknowledged = true;
     }
 
     /** Sends {@code payload} and returns what the agent echoed. */
     public byte[] ping(byte[] payload, Duration timeout) {
-        return call("ping", Protocol.PING, payload, timeout, Protocol.PONG, this::unexpected).payload();
+        return call(Protocol.AGENT_CHANNEL, "ping", Protocol.PING, payload, timeout, Protocol.PONG,
+                this::unexpected).payload();
+    }
+
+    /**
+     * The requests of one channel: 0 is the agent itself ({@link #agentChannel()}), a worker's
+     * channel comes from {@link #spawn(boolean, Duration)}.
+     */
+    public AgentChannel channel(int number) {
+        if (number < 0 || number > 0xFFFF) {
+            throw new IllegalArgumentException("channel " + number + " is not a u16");
+        }
+        return new AgentChannel(this, number);
+    }
+
+    /** The agent's own channel, 0. */
+    public AgentChannel agentChannel() {
+        return channel(Protocol.AGENT_CHANNEL);
+    }
+
+    /**
+     * Starts a worker serving a channel of its own: a fork of the agent, or ({@code thread}) a thread
+     * of the agent with its own credentials that shares its memory and descriptors.
+     */
+    public WorkerInfo spawn(boolean thread, Duration timeout) {
+        byte[] payload = new PayloadBuilder().u8(thread ? Protocol.SPAWN_THREAD : Protocol.SPAWN_FORK).build();
+        Frame spawned = call(Protocol.AGENT_CHANNEL, thread ? "spawn a thread worker" : "spawn a worker",
+                Protocol.SPAWN, payload, timeout, Protocol.SPAWNED, this::unexpected);
+        PayloadReader fields = new PayloadReader(spawned);
+        int channel = fields.u16("channel");
+        long pid = fields.u32("pid");
+        long tid = fields.u32("tid");
+        fields.end();
+        return new WorkerInfo(channel, pid, tid, thread);
+    }
+
+    /**
+     * Ends the worker on {@code channel} once its current request is done (a system call it is blocked
+     * in is interrupted); its jobs are killed. Unknown channels are an {@link AgentErrorException}
+     * ({@code NOT_FOUND}).
+     */
+    public void killWorker(int channel, Duration timeout) {
+        byte[] payload = new PayloadBuilder().u16(channel).build();
+        Frame ok = call(Protocol.AGENT_CHANNEL, "kill the worker on channel " + channel, Protocol.KILL_WORKER,
+                payload, timeout, Protocol.OK, this::unexpected);
+        new PayloadReader(ok).end();
+    }
+
+    String name() {
+        return name;
     }
 
     /** False once the connection is gone (closed, stream ended, or broken). */
@@ -388,16 +432,23 @@ public final class AgentClient implements AutoCloseable {
 
     // ---- calls ----
 
-    private Frame call(String what, int type, byte[] payload, Duration timeout, int finalType,
+    /**
+     * Sends one request on {@code channel} and waits for its final reply, which must have type
+     * {@code finalType} (an ERROR becomes its {@link AgentErrorException}); non-final replies go to
+     * {@code partials}.
+     */
+    Frame call(int channel, String what, int type, byte[] payload, Duration timeout, int finalType,
             Consumer<Frame> partials) {
-        try (Call call = register(nextRequestId(), what)) {
-            send(call, Frame.of(type, call.requestId, payload));
-            return expect(call, awaitFinal(call, deadline(timeout), describe(timeout), partials), finalType);
-        }
+        return call(channel, what, type, payload, deadline(timeout), describe(timeout), finalType, partials);
     }
 
-    private Call register(int requestId, String what) {
-        return register(Protocol.AGENT_CHANNEL, requestId, what);
+    /** {@link #call(int, String, int, byte[], Duration, int, Consumer)} with a deadline described as {@code within}. */
+    Frame call(int channel, String what, int type, byte[] payload, long deadline, String within, int finalType,
+            Consumer<Frame> partials) {
+        try (Call call = register(channel, nextRequestId(), what)) {
+            send(call, call.frame(type, 0, payload));
+            return expect(call, awaitFinal(call, deadline, within, partials), finalType);
+        }
     }
 
     private Call register(int channel, int requestId, String what) {
@@ -469,7 +520,7 @@ public final class AgentClient implements AutoCloseable {
         return reply;
     }
 
-    private void unexpected(Frame frame) {
+    void unexpected(Frame frame) {
         throw new AgentException("agent " + name + " sent an unexpected " + frame);
     }
 
@@ -559,7 +610,7 @@ public final class AgentClient implements AutoCloseable {
         }
     }
 
-    private static long deadline(Duration timeout) {
+    static long deadline(Duration timeout) {
         return System.nanoTime() + timeout.toNanos();
     }
 
@@ -579,15 +630,21 @@ public final class AgentClient implements AutoCloseable {
 
     /** A request waiting for its replies; closing it stops routing replies to it. */
     private final class Call implements AutoCloseable {
+        final int channel;
         final int requestId;
         final long key;
         final String what;
         final BlockingQueue<Frame> inbox = new LinkedBlockingQueue<>();
 
         Call(int channel, int requestId, String what) {
+            this.channel = channel;
             this.requestId = requestId;
             this.key = key(channel, requestId);
             this.what = what;
+        }
+
+        Frame frame(int type, int flags, byte[] payload) {
+            return new Frame(type, flags, channel, requestId, payload);
         }
 
         static long key(int channel, int requestId) {

@@ -23,6 +23,14 @@ final class Protocol {
     static final int READ_FILE = 0x05;
     static final int SHUTDOWN = 0x06;
     static final int PING = 0x07;
+    static final int SYSCALL = 0x08;
+    static final int IOCTL = 0x09;
+    static final int BACKGROUND = 0x0A;
+    static final int JOB_WAIT = 0x0B;
+    static final int JOB_KILL = 0x0C;
+    static final int SPAWN = 0x0D;
+    static final int KILL_WORKER = 0x0E;
+    static final int DMESG = 0x0F;
 
     // Replies, agent -> host.
     static final int HELLO_OK = 0x81;
@@ -32,6 +40,10 @@ final class Protocol {
     static final int DONE = 0x85;
     static final int OK = 0x86;
     static final int PONG = 0x87;
+    static final int SYSCALL_RESULT = 0x88;
+    static final int JOB_STARTED = 0x8A;
+    static final int JOB_STATUS = 0x8B;
+    static final int SPAWNED = 0x8D;
     static final int ERROR = 0xFF;
 
     static final int STDOUT = 1;
@@ -39,6 +51,20 @@ final class Protocol {
 
     static final int EXIT_SIGNALED = 0x01;
     static final int EXIT_TIMED_OUT = 0x02;
+
+    static final int JOB_SIGNALED = 0x01;
+    static final int JOB_RUNNING = 0x02;
+
+    static final int SPAWN_FORK = 0;
+    static final int SPAWN_THREAD = 1;
+
+    // SYSCALL and IOCTL limits (the agent checks them too).
+    static final int SYSCALL_MAX_ARGS = 6;
+    static final int SYSCALL_MAX_BUFFERS = 64;
+    static final int SYSCALL_MAX_PATCHES = 256;
+    static final int SYSCALL_ALIGN = 16;
+    static final int SYSCALL_ARENA_SIZE = MAX_PAYLOAD - 4096;
+    static final int BUFFER_RETURN = 0x01;
 
     // ERROR codes.
     static final int BAD_FRAME = 1;
@@ -50,10 +76,12 @@ final class Protocol {
     static final int TRUNCATED = 7;
     static final int UNKNOWN_CHANNEL = 8;
     static final int UNEXPECTED = 9;
+    static final int NOT_FOUND = 10;
+    static final int LIMIT = 11;
 
     private static final String[] ERROR_NAMES = {
         null, "BAD_FRAME", "TOO_LARGE", "UNKNOWN_TYPE", "MALFORMED", "VERSION_MISMATCH",
-        "OS_ERROR", "TRUNCATED", "UNKNOWN_CHANNEL", "UNEXPECTED",
+        "OS_ERROR", "TRUNCATED", "UNKNOWN_CHANNEL", "UNEXPECTED", "NOT_FOUND", "LIMIT",
     };
 
     private Protocol() {}
@@ -76,12 +104,24 @@ final class Protocol {
             case READ_FILE -> "READ_FILE";
             case SHUTDOWN -> "SHUTDOWN";
             case PING -> "PING";
+            case SYSCALL -> "SYSCALL";
+            case IOCTL -> "IOCTL";
+            case BACKGROUND -> "BACKGROUND";
+            case JOB_WAIT -> "JOB_WAIT";
+            case JOB_KILL -> "JOB_KILL";
+            case SPAWN -> "SPAWN";
+            case KILL_WORKER -> "KILL_WORKER";
+            case DMESG -> "DMESG";
             case HELLO_OK -> "HELLO_OK";
             case OUTPUT -> "OUTPUT";
             case EXIT -> "EXIT";
             case DONE -> "DONE";
             case OK -> "OK";
             case PONG -> "PONG";
+            case SYSCALL_RESULT -> "SYSCALL_RESULT";
+            case JOB_STARTED -> "JOB_STARTED";
+            case JOB_STATUS -> "JOB_STATUS";
+            case SPAWNED -> "SPAWNED";
             case ERROR -> "ERROR";
             default -> String.format("type 0x%02X", type);
         };

@@ -6,13 +6,13 @@ import java.util.Random;
 
 /**
  * Byte sequences for fuzzing the agent: valid frames, mutated frames, headers whose length lies, and
- * garbage. It never makes a valid EXEC, WRITE_FILE or SHUTDOWN: a fuzzer must not run commands, write
- * files or stop the agent.
+ * garbage. It never makes a valid request that acts (EXEC, WRITE_FILE, SHUTDOWN, SYSCALL, BACKGROUND,
+ * SPAWN, ...): a fuzzer must not run commands or system calls, write files or stop the agent.
  */
 final class FrameFuzzer {
     private static final int[] HARMLESS_TYPES = {
         Protocol.HELLO, Protocol.DATA, Protocol.READ_FILE, Protocol.PING,
-        Protocol.HELLO_OK, Protocol.OUTPUT, Protocol.PONG, Protocol.ERROR, 0x00, 0x08, 0x42, 0x7F, 0xFE,
+        Protocol.HELLO_OK, Protocol.OUTPUT, Protocol.PONG, Protocol.ERROR, 0x00, 0x10, 0x42, 0x7F, 0xFE,
     };
 
     private final Random random;
