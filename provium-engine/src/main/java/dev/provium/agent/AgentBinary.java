@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Properties;
 
 /**
@@ -45,6 +48,25 @@ public final class AgentBinary {
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot extract the agent binary to a temporary file", e);
+        }
+    }
+
+    /**
+     * A short digest of the packaged agent's bytes: agents of different builds extracted into one cache
+     * (JVMs running different Provium versions side by side) go to directories of their own.
+     */
+    public static String contentId() {
+        try (InputStream in = open(RESOURCE)) {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[64 * 1024];
+            for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+                sha.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(sha.digest(), 0, 8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the classpath resource " + RESOURCE, e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
 

@@ -32,7 +32,7 @@ final class FileVms implements AutoCloseable {
             synchronized (vms) {
                 vms.add(vm);
             }
-            return LuaVm.wrap(vm, context);
+            return LuaGuest.wrap(vm, context);
         }));
         provium.set("shutdown_all", LuaFunctions.named("shutdown_all", args -> {
             for (Vm vm : snapshot()) {

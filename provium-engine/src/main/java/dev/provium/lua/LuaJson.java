@@ -1,7 +1,7 @@
 package dev.provium.lua;
 
 import dev.provium.agent.ExecResult;
-import dev.provium.vm.Vm;
+import dev.provium.vm.GuestChannel;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,7 +20,7 @@ final class LuaJson {
     private LuaJson() {
     }
 
-    static LuaValue commandOutput(Vm vm, String command) {
+    static LuaValue commandOutput(GuestChannel vm, String command) {
         ExecResult result = vm.exec(command);
         String stdout = result.stdoutText();
         if (result.exitCode() != 0) {

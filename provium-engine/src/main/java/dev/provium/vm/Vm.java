@@ -1,10 +1,15 @@
 package dev.provium.vm;
 
+import dev.provium.agent.AgentChannel;
 import dev.provium.agent.AgentClient;
 import dev.provium.agent.AgentErrorException;
 import dev.provium.agent.AgentException;
 import dev.provium.agent.AgentTimeoutException;
 import dev.provium.agent.ExecResult;
+import dev.provium.agent.Job;
+import dev.provium.agent.JobResult;
+import dev.provium.agent.SyscallRequest;
+import dev.provium.agent.SyscallResult;
 import dev.provium.config.KeepLogs;
 import dev.provium.config.Profile;
 
@@ -22,7 +27,7 @@ import java.util.function.Function;
  * gone, kernel panic, no answer in time) is a {@link VmException} carrying the console tail, and the
  * console log is then kept.
  */
-public final class Vm implements AutoCloseable {
+public final class Vm implements GuestChannel, AutoCloseable {
     public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofMinutes(5);
     static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
     private static final int FILE_MODE = 0644;
@@ -109,7 +114,13 @@ public final class Vm implements AutoCloseable {
         }
     }
 
+    @Override
+    public String describe() {
+        return "vm " + name;
+    }
+
     /** Runs {@code /bin/sh -c command} in the guest with the operation timeout. */
+    @Override
     public ExecResult exec(String command) {
         return exec(command, operationTimeout);
     }
@@ -118,15 +129,67 @@ public final class Vm implements AutoCloseable {
         return call("exec `" + command + "`", agent -> agent.exec(command, timeout));
     }
 
+    @Override
     public byte[] readFile(String path) {
         return call("read_file " + path, agent -> agent.readFile(path, operationTimeout));
     }
 
+    @Override
     public void writeFile(String path, byte[] data) {
         call("write_file " + path, agent -> {
             agent.writeFile(path, data, FILE_MODE, operationTimeout);
             return null;
         });
+    }
+
+    @Override
+    public SyscallResult syscall(SyscallRequest request) {
+        return callOn(0, request.toString(), channel -> channel.syscall(request, operationTimeout()));
+    }
+
+    @Override
+    public Job background(String command) {
+        return callOn(0, "background `" + command + "`", channel -> channel.background(command, operationTimeout()));
+    }
+
+    @Override
+    public JobResult jobWait(long id, Duration wait) {
+        return callOn(0, "job_wait " + id, channel -> channel.jobWait(id, wait, operationTimeout()));
+    }
+
+    @Override
+    public JobResult jobKill(long id) {
+        return callOn(0, "job_kill " + id, channel -> channel.jobKill(id, operationTimeout()));
+    }
+
+    @Override
+    public byte[] dmesg() {
+        return callOn(0, "dmesg", channel -> channel.dmesg(operationTimeout()));
+    }
+
+    /**
+     * Starts a worker: a fork of the agent, or ({@code thread}) a thread of the agent with its own
+     * credentials that shares the agent's memory and descriptors. Kill it with {@link Worker#kill()}.
+     */
+    public Worker spawn(boolean thread) {
+        return new Worker(this, call(thread ? "spawn a thread worker" : "spawn a worker",
+                agent -> agent.spawn(thread, operationTimeout())));
+    }
+
+    void killWorker(int channel) {
+        call("kill the worker on channel " + channel, agent -> {
+            agent.killWorker(channel, operationTimeout());
+            return null;
+        });
+    }
+
+    synchronized Duration operationTimeout() {
+        return operationTimeout;
+    }
+
+    /** An operation on one of the agent's channels; a worker that does not answer does not fail the guest. */
+    <T> T callOn(int channel, String what, Function<AgentChannel, T> operation) {
+        return call(what, agent -> operation.apply(agent.channel(channel)), channel == 0);
     }
 
     /** Asks the agent to power the guest off, waits up to 10 s for QEMU to exit, then kills it. */
@@ -168,6 +231,10 @@ public final class Vm implements AutoCloseable {
     }
 
     private <T> T call(String what, Function<AgentClient, T> operation) {
+        return call(what, operation, true);
+    }
+
+    private <T> T call(String what, Function<AgentClient, T> operation, boolean agentChannel) {
         Guest running;
         synchronized (this) {
             running = requireRunning("run " + what + " on");
@@ -179,7 +246,7 @@ public final class Vm implements AutoCloseable {
         } catch (AgentException e) {
             VmException failure = running.trouble(what + " failed: " + e.getMessage(), e);
             // The agent serves one request at a time: after a request it never answered, nothing else would be.
-            if (!running.qemu().isAlive() || e instanceof AgentTimeoutException) {
+            if (!running.qemu().isAlive() || agentChannel && e instanceof AgentTimeoutException) {
                 stop(State.FAILED);
             }
             throw failure;

@@ -83,13 +83,16 @@ public final class VmService implements AutoCloseable {
         return config.cacheDir().resolve("kernels");
     }
 
-    /** The packaged agent, extracted once per service into the cache (an atomic replace, so JVMs may race). */
+    /**
+     * The packaged agent, extracted once per service into the cache, in a directory named by its content
+     * (an atomic replace, so JVMs with the same agent may race; JVMs with different ones do not meet).
+     */
     Path agent() {
         Path extracted = agent;
         if (extracted == null) {
             synchronized (this) {
                 if (agent == null) {
-                    agent = AgentBinary.extractTo(config.cacheDir().resolve("agent"));
+                    agent = AgentBinary.extractTo(config.cacheDir().resolve("agent").resolve(AgentBinary.contentId()));
                 }
                 extracted = agent;
             }

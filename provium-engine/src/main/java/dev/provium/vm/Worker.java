@@ -1,0 +1,135 @@
+package dev.provium.vm;
+
+import dev.provium.agent.AgentChannel;
+import dev.provium.agent.ExecResult;
+import dev.provium.agent.Job;
+import dev.provium.agent.JobResult;
+import dev.provium.agent.SyscallRequest;
+import dev.provium.agent.SyscallResult;
+import dev.provium.agent.WorkerInfo;
+
+import java.time.Duration;
+import java.util.function.Function;
+
+/**
+ * A worker of a {@link Vm}'s agent ({@link Vm#spawn(boolean)}): a forked agent process, or a thread of the
+ * agent with its own credentials, serving a channel of its own. It runs every guest operation; after
+ * {@link #kill()} they fail with an {@link IllegalStateException}.
+ */
+public final class Worker implements GuestChannel, AutoCloseable {
+    private static final int FILE_MODE = 0644;
+
+    private final Vm vm;
+    private final WorkerInfo info;
+    private volatile boolean killed;
+
+    Worker(Vm vm, WorkerInfo info) {
+        this.vm = vm;
+        this.info = info;
+    }
+
+    public int channel() {
+        return info.channel();
+    }
+
+    /** The worker's process id (for a thread worker, the agent's). */
+    public long pid() {
+        return info.pid();
+    }
+
+    /** The worker's thread id (for a forked worker, its pid). */
+    public long tid() {
+        return info.tid();
+    }
+
+    public boolean isThread() {
+        return info.thread();
+    }
+
+    public boolean isKilled() {
+        return killed;
+    }
+
+    /**
+     * Ends the worker once its current request is done (a system call it is blocked in is interrupted) and
+     * kills its jobs. Safe to call twice; a worker of a guest that is no longer running is just marked killed.
+     */
+    public void kill() {
+        synchronized (this) {
+            if (killed) {
+                return;
+            }
+            killed = true;
+        }
+        if (vm.state() == Vm.State.RUNNING) {
+            vm.killWorker(channel());
+        }
+    }
+
+    @Override
+    public void close() {
+        kill();
+    }
+
+    @Override
+    public String describe() {
+        return (isThread() ? "thread worker" : "worker") + " on channel " + channel() + " (pid " + pid()
+                + (isThread() ? ", tid " + tid() : "") + ") of " + vm.describe();
+    }
+
+    @Override
+    public String toString() {
+        return describe() + (killed ? " (killed)" : "");
+    }
+
+    @Override
+    public ExecResult exec(String command) {
+        return call("exec `" + command + "`", channel -> channel.exec(command, vm.operationTimeout()));
+    }
+
+    @Override
+    public byte[] readFile(String path) {
+        return call("read_file " + path, channel -> channel.readFile(path, vm.operationTimeout()));
+    }
+
+    @Override
+    public void writeFile(String path, byte[] data) {
+        call("write_file " + path, channel -> {
+            channel.writeFile(path, data, FILE_MODE, vm.operationTimeout());
+            return null;
+        });
+    }
+
+    @Override
+    public SyscallResult syscall(SyscallRequest request) {
+        return call(request.toString(), channel -> channel.syscall(request, vm.operationTimeout()));
+    }
+
+    @Override
+    public Job background(String command) {
+        return call("background `" + command + "`", channel -> channel.background(command, vm.operationTimeout()));
+    }
+
+    @Override
+    public JobResult jobWait(long id, Duration wait) {
+        return call("job_wait " + id, channel -> channel.jobWait(id, wait, vm.operationTimeout()));
+    }
+
+    @Override
+    public JobResult jobKill(long id) {
+        return call("job_kill " + id, channel -> channel.jobKill(id, vm.operationTimeout()));
+    }
+
+    @Override
+    public byte[] dmesg() {
+        return call("dmesg", channel -> channel.dmesg(vm.operationTimeout()));
+    }
+
+    private <T> T call(String what, Function<AgentChannel, T> operation) {
+        if (killed) {
+            throw new IllegalStateException("cannot run " + what + " on the " + describe() + ": it was killed");
+        }
+        return vm.callOn(channel(), what + " in the " + (isThread() ? "thread worker" : "worker") + " on channel "
+                + channel(), operation);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.provium.engine;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectDirectory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.provium.lua.VmBindings;
+
+import org.junit.jupiter.api.Test;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+
+/** The kernel-testing API (system calls, ioctls, jobs, workers, dmesg) from Lua, against real guests. */
+class KernelApiLuaTest {
+    @Test
+    void systemCallsIoctlsJobsWorkersAndDmesgWorkInARealGuest() {
+        EngineExecutionResults results = Scenarios.engine("kernel", new VmBindings())
+                .selectors(selectDirectory(Scenarios.dir("kernel").toFile())).execute();
+        assertThat(VmLuaTest.failures(results)).isEmpty();
+        results.testEvents().assertStatistics(stats -> stats.started(26).succeeded(26));
+    }
+
+    @Test
+    void argumentMistakesAreLuaErrorsNamingTheArgument() {
+        EngineExecutionResults results = Scenarios.engine("kernel-args", new VmBindings())
+                .selectors(selectDirectory(Scenarios.dir("kernel-args").toFile())).execute();
+        assertThat(VmLuaTest.failures(results)).isEmpty();
+        results.testEvents().assertStatistics(stats -> stats.started(6).succeeded(6));
+    }
+}
