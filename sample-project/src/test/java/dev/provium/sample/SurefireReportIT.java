@@ -45,7 +45,15 @@ class SurefireReportIT {
                 org.assertj.core.groups.Tuple.tuple("guest.lua", "hotplug of a CPU"),
                 org.assertj.core.groups.Tuple.tuple("files.lua", "an injected file is in the guest at boot"),
                 org.assertj.core.groups.Tuple.tuple("files.lua", "binary data survives a round trip"),
-                org.assertj.core.groups.Tuple.tuple("files.lua", "a missing file is an error naming the path"));
+                org.assertj.core.groups.Tuple.tuple("files.lua", "a missing file is an error naming the path"),
+                org.assertj.core.groups.Tuple.tuple("demo_module.lua", "insmod loads the module and it says so in the kernel log"),
+                org.assertj.core.groups.Tuple.tuple("demo_module.lua", "what is written reads back"),
+                org.assertj.core.groups.Tuple.tuple("demo_module.lua",
+                        "an _IOR ioctl returns the statistics struct; an _IO one resets them"),
+                org.assertj.core.groups.Tuple.tuple("demo_module.lua",
+                        "an ioctl struct with an embedded user pointer transforms the caller's buffer"),
+                org.assertj.core.groups.Tuple.tuple("demo_module.lua", "bad requests get the kernel's errors"),
+                org.assertj.core.groups.Tuple.tuple("demo_module.lua", "rmmod unloads it"));
     }
 
     @Test
