@@ -154,8 +154,11 @@ static int dispatch(struct server *s, struct frame *f)
 		return workers_spawn(s, f);
 	case T_KILL_WORKER:
 		return workers_kill(s, f);
-	default:
+	case T_DMESG:
 		return kmsg_request(s, f);
+	default:
+		return frame_send_error(&s->conn, f->channel, f->id, E_UNKNOWN_TYPE, 0,
+					"frame type 0x%02x is not a request this agent knows", f->type);
 	}
 }
 

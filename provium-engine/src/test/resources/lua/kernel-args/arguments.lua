@@ -62,7 +62,7 @@ test("ioctl and ioctl_buf: data, specs and argument counts", function()
 end)
 
 test("jobs, workers and dmesg: unknown ids, options and patterns", function()
-  fails("bad argument #2 to 'job_wait' (no job 7 was started on vm default)", vm.job_wait, vm, 7)
+  fails("bad argument #2 to 'job_wait' (no job 7 was started on vm default", vm.job_wait, vm, 7)
   fails("no job 7 was started on vm default", vm.job_kill, vm, {id = 7})
   fails("job (the table background returned) or job id expected, got a table without an integer id", vm.job_wait, vm, {})
   fails("bad argument #2 to 'dmesg' (string expected, got number)", vm.dmesg, vm, 5)

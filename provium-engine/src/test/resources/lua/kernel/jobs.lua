@@ -51,7 +51,7 @@ test("the job of the test before is gone", function()
 end)
 
 test("unknown jobs and bad arguments are errors", function()
-  h.fails("bad argument #2 to 'job_wait' (no job 4242 was started on vm default)", vm.job_wait, vm, 4242)
+  h.fails("bad argument #2 to 'job_wait' (no job 4242 was started on vm default (jobs belong", vm.job_wait, vm, 4242)
   h.fails("no job 4242 was started on vm default", vm.job_kill, vm, {id = 4242})
   h.fails("job (the table background returned) or job id expected, got string", vm.job_wait, vm, "1")
   h.fails("timeout must be a number of seconds, 0 or more, got -1", vm.job_wait, vm, leftover, -1)

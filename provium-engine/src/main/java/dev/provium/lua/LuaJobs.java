@@ -70,8 +70,10 @@ final class LuaJobs {
                     + (job.istable() ? "a table without an integer id" : Args.typeName(job)));
         }
         Tracked tracked = jobs.get((long) id.todouble());
-        if (tracked == null) {
-            throw Args.bad(function, 2, "no job " + id.tojstring() + " was started on " + guest.describe());
+        LuaValue pid = job.istable() ? job.get("pid") : LuaValue.NIL;
+        if (tracked == null || pid.isnumber() && pid.todouble() != tracked.job.pid()) {
+            throw Args.bad(function, 2, "no job " + id.tojstring() + (pid.isnumber() ? " (pid " + pid.tojstring() + ")" : "")
+                    + " was started on " + guest.describe() + " (jobs belong to the vm or worker that started them)");
         }
         return tracked;
     }
