@@ -163,7 +163,7 @@ static int join_thread(pthread_t thread)
  */
 static int end_worker(const struct channel *ch)
 {
-	int waited, status;
+	int waited, status, killed;
 
 	for (waited = 0; waited < END_WAIT_MS; waited += END_POLL_MS) {
 		if (ch->kind == CHANNEL_THREAD) {
@@ -185,8 +185,12 @@ static int end_worker(const struct channel *ch)
 		  (int)ch->pid, ch->number, END_WAIT_MS);
 	/* Not while it writes a frame: the stream would lose its place. */
 	frame_writer_lock();
-	kill(ch->pid, SIGKILL);
+	killed = kill(ch->pid, SIGKILL);
 	frame_writer_unlock();
+	if (killed < 0) {
+		log_error("kill worker %d: %s", (int)ch->pid, strerror(errno));
+		return -1;
+	}
 	waitpid(ch->pid, &status, 0);
 	return 0;
 }
@@ -220,7 +224,10 @@ int workers_kill(struct server *s, struct frame *f)
 		children_untrack(worker.pid);
 	if (result < 0)
 		return frame_send_error(&s->conn, f->channel, f->id, E_OS_ERROR, 0,
-					"KILL_WORKER: the thread worker on channel %u (tid %d) did not end within %d ms: it is stuck in a system call",
-					number, (int)worker.tid, END_WAIT_MS);
+					"KILL_WORKER: the %s on channel %u (tid %d) did not end within %d ms%s",
+					worker.kind == CHANNEL_THREAD ? "thread worker" : "worker", number,
+					(int)worker.tid, END_WAIT_MS,
+					worker.kind == CHANNEL_THREAD ? ": it is stuck in a system call"
+								      : " and cannot be killed (see the agent's log)");
 	return frame_send(&s->conn, T_OK, 0, f->channel, f->id, NULL, 0);
 }

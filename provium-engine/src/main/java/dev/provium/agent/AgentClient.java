@@ -439,15 +439,9 @@ public final class AgentClient implements AutoCloseable {
      */
     Frame call(int channel, String what, int type, byte[] payload, Duration timeout, int finalType,
             Consumer<Frame> partials) {
-        return call(channel, what, type, payload, deadline(timeout), describe(timeout), finalType, partials);
-    }
-
-    /** {@link #call(int, String, int, byte[], Duration, int, Consumer)} with a deadline described as {@code within}. */
-    Frame call(int channel, String what, int type, byte[] payload, long deadline, String within, int finalType,
-            Consumer<Frame> partials) {
         try (Call call = register(channel, nextRequestId(), what)) {
             send(call, call.frame(type, 0, payload));
-            return expect(call, awaitFinal(call, deadline, within, partials), finalType);
+            return expect(call, awaitFinal(call, deadline(timeout), describe(timeout), partials), finalType);
         }
     }
 
