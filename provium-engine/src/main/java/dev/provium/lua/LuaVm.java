@@ -4,6 +4,7 @@ import dev.provium.agent.AgentErrorException;
 import dev.provium.agent.ExecResult;
 import dev.provium.vm.Vm;
 
+import java.util.Optional;
 import java.util.function.BiFunction;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
@@ -80,6 +81,11 @@ final class LuaVm {
 
     static LuaValue wrap(Vm vm, FileRunContext context) {
         return new LuaUserdata(new LuaVm(vm, context), METATABLE);
+    }
+
+    /** The VM behind a VM userdata; empty for any other value. */
+    static Optional<Vm> unwrap(LuaValue value) {
+        return value.isuserdata(LuaVm.class) ? Optional.of(((LuaVm) value.touserdata(LuaVm.class)).vm) : Optional.empty();
     }
 
     @Override

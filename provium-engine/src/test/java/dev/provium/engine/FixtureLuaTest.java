@@ -1,0 +1,135 @@
+package dev.provium.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectDirectory;
+
+import dev.provium.config.ProviumConfig;
+import dev.provium.lua.VmBindings;
+import dev.provium.vm.QemuCommandLine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Event;
+
+/**
+ * provium.fixture against real guests, run by the engine with a cache directory of each test's own (the
+ * extracted kernels and initramfs overlays are shared with the user's cache, to save the extraction).
+ */
+class FixtureLuaTest {
+    @TempDir
+    Path cache;
+    private final List<String> notices = Collections.synchronizedList(new ArrayList<>());
+
+    @BeforeAll
+    static void needsQemu() {
+        assumeTrue(QemuCommandLine.installedBinary().isPresent(), "qemu-system-x86_64 is not installed");
+    }
+
+    @BeforeEach
+    void shareKernelCache() throws IOException {
+        Path shared = ProviumConfig.load(cache).cacheDir();
+        for (String sub : List.of("kernels", "images")) {
+            Files.createDirectories(shared.resolve(sub));
+            Files.createSymbolicLink(cache.resolve(sub), shared.resolve(sub));
+        }
+    }
+
+    @Test
+    void resumedGuestsHaveTheStateAreIsolatedAndNestAndParallelFilesShareOneBuild() {
+        EngineExecutionResults results = run(Scenarios.dir("fixtures-use"), "2");
+
+        assertThat(VmLuaTest.failures(results)).isEmpty();
+        results.testEvents().assertStatistics(stats -> stats.started(5).succeeded(5));
+        assertThat(notices).filteredOn(line -> line.startsWith("provium: fixture base built in ")).hasSize(1);
+        assertThat(notices).filteredOn(line -> line.startsWith("provium: fixture layered built in ")).hasSize(1);
+        assertThat(notices).noneMatch(line -> line.contains("resumed from cache"));
+    }
+
+    @Test
+    void aSecondRunResumesFromTheCacheAndEditsRebuild(@TempDir Path project) throws IOException {
+        copy(Scenarios.dir("fixtures-cache"), project);
+
+        assertThat(runAndTakeNotices(project)).singleElement().asString().startsWith("provium: fixture marked built in ");
+        assertThat(runAndTakeNotices(project)).singleElement().asString().startsWith("provium: fixture marked resumed from cache");
+
+        Path script = project.resolve("fixtures/marked.lua");
+        Files.writeString(script, Files.readString(script) + "-- edited\n");
+        assertThat(runAndTakeNotices(project)).singleElement().asString().startsWith("provium: fixture marked built in ");
+
+        Files.writeString(project.resolve("lib/marker.lua"), "return {text = \"second marker\"}\n");
+        assertThat(runAndTakeNotices(project)).singleElement().asString().startsWith("provium: fixture marked built in ");
+    }
+
+    @Test
+    void aFailingFixtureScriptFailsEveryTestThatAsksForItWithItsErrorAndIsBuiltOnce() {
+        EngineExecutionResults results = run(Scenarios.dir("fixtures-broken"), "1");
+
+        assertThat(VmLuaTest.failures(results)).allMatch(failure -> failure.startsWith("first use: ") || failure.startsWith("second use: "));
+        results.testEvents().assertStatistics(stats -> stats.started(7).succeeded(5).failed(2));
+        String first = message(results, "first use");
+        assertThat(first)
+                .contains("fixture 'broken' failed to build: fixtures/broken.lua:4: the fixture setup went wrong")
+                .contains("--- guest console of default (last lines) ---")
+                .contains("the guest saw it coming")
+                .doesNotContain("not tried again");
+        assertThat(message(results, "second use"))
+                .contains("fixture 'broken' failed to build: fixtures/broken.lua:4: the fixture setup went wrong")
+                .contains("the guest saw it coming")
+                .contains("not tried again until the next run");
+        assertThat(notices).noneMatch(line -> line.contains("built in"));
+    }
+
+    private EngineExecutionResults run(Path project, String parallelism) {
+        return EngineTestKit.engine(new ProviumTestEngine(new VmBindings(notices::add)))
+                .configurationParameter(Constants.PROJECT_DIR_PROPERTY_NAME, project.toString())
+                .configurationParameter(Constants.ROOTS_PROPERTY_NAME, ".")
+                .configurationParameter(Constants.PROGRESS_PROPERTY_NAME, "false")
+                .configurationParameter(Constants.PARALLELISM_PROPERTY_NAME, parallelism)
+                .configurationParameter("provium.cache_dir", cache.toString())
+                .selectors(selectDirectory(project.toFile()))
+                .execute();
+    }
+
+    private List<String> runAndTakeNotices(Path project) {
+        notices.clear();
+        EngineExecutionResults results = run(project, "1");
+        assertThat(VmLuaTest.failures(results)).isEmpty();
+        results.testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+        return List.copyOf(notices);
+    }
+
+    private static String message(EngineExecutionResults results, String test) {
+        Event finished = results.testEvents().finished().stream()
+                .filter(event -> event.getTestDescriptor().getDisplayName().equals(test))
+                .findFirst().orElseThrow();
+        return finished.getPayload(TestExecutionResult.class).flatMap(TestExecutionResult::getThrowable)
+                .map(Throwable::getMessage).orElse("");
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+}
