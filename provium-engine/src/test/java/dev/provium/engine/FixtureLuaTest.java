@@ -75,6 +75,23 @@ class FixtureLuaTest {
     }
 
     @Test
+    void aCachedSnapshotThatDoesNotResumeIsBuiltAgain(@TempDir Path project) throws IOException {
+        copy(Scenarios.dir("fixtures-cache"), project);
+        assertThat(runAndTakeNotices(project)).singleElement().asString().startsWith("provium: fixture marked built in ");
+        try (Stream<Path> files = Files.walk(cache.resolve("fixtures"))) {
+            for (Path state : files.filter(file -> file.getFileName().toString().equals("state")).toList()) {
+                Files.writeString(state, "damaged");
+            }
+        }
+
+        assertThat(runAndTakeNotices(project)).satisfiesExactly(
+                line -> assertThat(line).startsWith("provium: fixture marked resumed from cache"),
+                line -> assertThat(line).startsWith("provium: fixture marked: the cached snapshot ")
+                        .contains("does not resume (vm default failed to resume from ").endsWith("; building it again"),
+                line -> assertThat(line).startsWith("provium: fixture marked built in "));
+    }
+
+    @Test
     void aFailingFixtureScriptFailsEveryTestThatAsksForItWithItsErrorAndIsBuiltOnce() {
         EngineExecutionResults results = run(Scenarios.dir("fixtures-broken"), "1");
 
