@@ -22,6 +22,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,6 +45,8 @@ public final class AgentClient implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AgentClient.class);
     private static final int UNSOLICITED_ERRORS_KEPT = 64;
+    /** Garbage tends to come in bursts: warn about the first few, log the rest at debug. */
+    private static final int UNSOLICITED_ERRORS_WARNED = 5;
     private static final int MAX_COMMAND_IN_MESSAGES = 120;
     /** Put in a call's inbox when the connection is gone; compared by identity. */
     private static final Frame GONE = Frame.of(Protocol.ERROR, 0, new byte[0]);
@@ -55,9 +58,15 @@ public final class AgentClient implements AutoCloseable {
     private final FrameWriter writer;
     private final Thread readerThread;
     private final Map<Long, Call> pending = new ConcurrentHashMap<>();
-    private final AtomicInteger requestIds = new AtomicInteger(1);
+    private final Object uploadLock = new Object();
+    /**
+     * Starts at random: after a reconnect the agent may still send replies to the requests of an
+     * earlier connection, which must not be taken for replies to this one's.
+     */
+    private final AtomicInteger requestIds = new AtomicInteger(ThreadLocalRandom.current().nextInt());
     private final BlockingQueue<AgentErrorException> unsolicitedErrors =
             new ArrayBlockingQueue<>(UNSOLICITED_ERRORS_KEPT);
+    private int unsolicitedErrorCount; // reader thread only
     private final AtomicReference<AgentDisconnectedException> disconnected = new AtomicReference<>();
     private volatile boolean shutdownAcknowledged;
     private volatile Duration execTimeoutMargin = EXEC_TIMEOUT_MARGIN;
@@ -90,12 +99,17 @@ public final class AgentClient implements AutoCloseable {
     /**
      * Connects over streams, e.g. a {@link Process}'s stdout and stdin. Every frame is flushed.
      * Closing the client closes both streams; a reader blocked on a pipe ends when the peer closes it.
+     * For a SocketChannel use {@link #open(ByteChannel, String)}: on Java 17 the streams of
+     * {@code Channels.newInputStream}/{@code newOutputStream} over one SocketChannel block each other.
      */
     public static AgentClient open(InputStream in, OutputStream out, String name) {
         return open(Channels.newChannel(in), new FlushingChannel(out), name);
     }
 
-    /** Performs the handshake; fails with an {@link AgentErrorException} when the versions differ. */
+    /**
+     * Performs the handshake, which may be repeated at any time; fails with an
+     * {@link AgentErrorException} ({@code VERSION_MISMATCH}, naming both versions) when they differ.
+     */
     public Hello hello(Duration timeout) {
         return hello(PROTOCOL_VERSION, timeout);
     }
@@ -123,7 +137,8 @@ public final class AgentClient implements AutoCloseable {
      * Runs {@code /bin/sh -c command} in the guest. The agent kills the command when {@code timeout}
      * expires (the result then has {@link ExecResult#timedOut()}); the host waits
      * {@link #EXEC_TIMEOUT_MARGIN} longer for that report before it fails with
-     * {@link AgentTimeoutException}.
+     * {@link AgentTimeoutException}. The timeout must be between 1 ms and 2^32-1 ms. Requests sent
+     * while a command runs are served after it ends.
      */
     public ExecResult exec(String command, Duration timeout) {
         long timeoutMillis = timeout.toMillis();
@@ -166,7 +181,11 @@ public final class AgentClient implements AutoCloseable {
                 (flags & Protocol.EXIT_TIMED_OUT) != 0, (flags & Protocol.EXIT_SIGNALED) != 0 ? signal : 0);
     }
 
-    /** Creates or truncates {@code path} in the guest with permission bits {@code mode} and writes {@code data}. */
+    /**
+     * Writes {@code data} to {@code path} in the guest. A new file gets exactly the permission bits
+     * {@code mode} (no umask); an existing file is truncated and keeps its mode, so files in /proc and
+     * /sys can be written.
+     */
     public void writeFile(String path, byte[] data, int mode, Duration timeout) {
         writeFile(path, new ByteArrayInputStream(data), mode, timeout);
     }
@@ -181,9 +200,11 @@ public final class AgentClient implements AutoCloseable {
     }
 
     /**
-     * Streams {@code data} to {@code path} in the guest in chunks of 1 MiB. If the timeout expires or
-     * {@code data} fails while sending, the request is ended early so the stream stays in step, and the
-     * guest file is left incomplete.
+     * Streams {@code data} to {@code path} in the guest in chunks of 1 MiB, as
+     * {@link #writeFile(String, byte[], int, Duration)} does. The timeout is checked between chunks. If
+     * it expires or {@code data} fails while sending, the request is ended early so the stream stays in
+     * step, and the guest file is left incomplete (the protocol has no way to abort a WRITE_FILE).
+     * Uploads from several threads take turns: the agent keeps one WRITE_FILE open at a time.
      */
     public void writeFile(String path, InputStream data, int mode, Duration timeout) {
         if (mode < 0 || mode > 07777) {
@@ -195,8 +216,8 @@ public final class AgentClient implements AutoCloseable {
         byte[] payload = new PayloadBuilder().u32(mode).str(path).build();
         try (Call call = register(nextRequestId(), what)) {
             long sent;
-            // The frames of one WRITE_FILE go out together: no other request is sent between them.
-            synchronized (writer) {
+            // The agent keeps one WRITE_FILE open: another one would abandon it. Other requests may interleave.
+            synchronized (uploadLock) {
                 send(call, new Frame(Protocol.WRITE_FILE, Protocol.FLAG_MORE, Protocol.AGENT_CHANNEL,
                         call.requestId, payload));
                 sent = sendData(call, data, deadline, timeout);
@@ -503,7 +524,14 @@ public final class AgentClient implements AutoCloseable {
             log.warn("agent {}: {}", name, e.getMessage());
             return;
         }
-        log.warn("agent {} reports: {}", name, error.getMessage());
+        unsolicitedErrorCount++;
+        if (unsolicitedErrorCount <= UNSOLICITED_ERRORS_WARNED) {
+            String more = unsolicitedErrorCount == UNSOLICITED_ERRORS_WARNED
+                    ? " (further errors that answer no request are logged at debug level)" : "";
+            log.warn("agent {} reports: {}{}", name, error.getMessage(), more);
+        } else {
+            log.debug("agent {} reports: {}", name, error.getMessage());
+        }
         while (!unsolicitedErrors.offer(error)) {
             unsolicitedErrors.poll();
         }

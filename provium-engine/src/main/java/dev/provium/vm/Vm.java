@@ -3,6 +3,7 @@ package dev.provium.vm;
 import dev.provium.agent.AgentClient;
 import dev.provium.agent.AgentErrorException;
 import dev.provium.agent.AgentException;
+import dev.provium.agent.AgentTimeoutException;
 import dev.provium.agent.ExecResult;
 import dev.provium.config.KeepLogs;
 import dev.provium.config.Profile;
@@ -236,7 +237,8 @@ public final class Vm implements AutoCloseable {
             throw e;
         } catch (AgentException e) {
             VmException failure = running.trouble(what + " failed: " + e.getMessage(), e);
-            if (!running.qemu().isAlive()) {
+            // The agent serves one request at a time: after a request it never answered, nothing else would be.
+            if (!running.qemu().isAlive() || e instanceof AgentTimeoutException) {
                 stop(State.FAILED);
             }
             throw failure;

@@ -4,16 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,6 +36,8 @@ class AgentClientTest {
 
     private AgentProcess agent;
     private AgentClient client;
+    /** Threads of its own: the common pool may have only one on a small machine. */
+    private final ExecutorService threads = Executors.newFixedThreadPool(10);
 
     @BeforeEach
     void startAgent(TestInfo test) {
@@ -39,6 +47,7 @@ class AgentClientTest {
 
     @AfterEach
     void stopAgent() throws InterruptedException {
+        threads.shutdownNow();
         agent.stop();
     }
 
@@ -119,11 +128,27 @@ class AgentClientTest {
     }
 
     @Test
-    void theTimeoutKillsTheWholeProcessGroup() {
-        ExecResult result = client.exec("sleep 30 & sleep 30; wait", Duration.ofMillis(300));
+    void theTimeoutKillsTheWholeProcessGroup() throws Exception {
+        ExecResult result = client.exec("sleep 30 & echo $!; sleep 30; wait", Duration.ofMillis(300));
 
         assertThat(result.timedOut()).isTrue();
-        assertThat(agent.process.descendants()).isEmpty();
+        long background = Long.parseLong(result.stdoutText().trim());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (isRunning(background)) {
+            assertThat(System.nanoTime() - deadline).as("background sleep %d still runs", background).isNegative();
+            Thread.sleep(10);
+        }
+    }
+
+    /** True while the process exists and is not a zombie (which nobody may reap in a container). */
+    private static boolean isRunning(long pid) throws IOException {
+        Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        try {
+            String text = Files.readString(stat);
+            return !text.substring(text.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (NoSuchFileException e) {
+            return false;
+        }
     }
 
     @Test
@@ -175,13 +200,33 @@ class AgentClientTest {
     }
 
     @Test
-    void writeFileTruncatesAndSetsTheMode() throws Exception {
-        Path file = dir.resolve("script");
+    void writeFileTruncatesAnExistingFileAndKeepsItsMode() throws Exception {
+        Path file = dir.resolve("existing");
         Files.writeString(file, "a much longer old content");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
 
-        client.writeFile(file.toString(), "#!/bin/sh\necho hi\n".getBytes(StandardCharsets.UTF_8), 0755, TIMEOUT);
+        client.writeFile(file.toString(), "new".getBytes(StandardCharsets.UTF_8), 0755, TIMEOUT);
 
-        assertThat(client.exec(file.toString(), TIMEOUT).stdoutText()).isEqualTo("hi\n");
+        assertThat(file).hasContent("new");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void aNewFileGetsItsModeAndRuns() {
+        String script = dir.resolve("script").toString();
+
+        client.writeFile(script, "#!/bin/sh\necho hi\n".getBytes(StandardCharsets.UTF_8), 0755, TIMEOUT);
+
+        assertThat(client.exec(script, TIMEOUT).stdoutText()).isEqualTo("hi\n");
+    }
+
+    @Test
+    void theModeOfANewFileIsExactlyTheOneAskedWhateverTheUmask() throws Exception {
+        Path file = dir.resolve("shared");
+
+        client.writeFile(file.toString(), new byte[1], 0666, TIMEOUT);
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-rw-rw-");
     }
 
     @Test
@@ -257,7 +302,7 @@ class AgentClientTest {
     void concurrentCallsGetTheirOwnReplies() throws Exception {
         List<CompletableFuture<Void>> calls = new ArrayList<>();
         calls.add(CompletableFuture.runAsync(() -> assertThat(
-                client.exec("head -c 3000000 /dev/zero | tr '\\0' x", TIMEOUT).stdout()).hasSize(3_000_000)));
+                client.exec("head -c 3000000 /dev/zero | tr '\\0' x", TIMEOUT).stdout()).hasSize(3_000_000), threads));
         for (int thread = 0; thread < 6; thread++) {
             int seed = thread;
             calls.add(CompletableFuture.runAsync(() -> {
@@ -267,15 +312,47 @@ class AgentClientTest {
                     random.nextBytes(payload);
                     assertThat(client.ping(payload, TIMEOUT)).isEqualTo(payload);
                 }
-            }));
+            }, threads));
         }
 
         CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
     }
 
     @Test
+    void concurrentWritesAndPingsAllComplete() throws Exception {
+        int writers = 4;
+        CyclicBarrier start = new CyclicBarrier(writers * 2);
+        List<CompletableFuture<Void>> calls = new ArrayList<>();
+        for (int writer = 0; writer < writers; writer++) {
+            byte[] data = new byte[(1 << 20) * 3 + writer];
+            new Random(writer).nextBytes(data);
+            Path file = dir.resolve("concurrent-" + writer);
+            calls.add(CompletableFuture.runAsync(() -> {
+                await(start);
+                client.writeFile(file.toString(), data, 0600, TIMEOUT);
+                assertThat(file).hasBinaryContent(data);
+            }, threads));
+            calls.add(CompletableFuture.runAsync(() -> {
+                await(start);
+                assertPingWorks();
+            }, threads));
+        }
+
+        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    }
+
+    private static void await(CyclicBarrier barrier) {
+        try {
+            barrier.await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("the threads of the test did not all start", e);
+        }
+    }
+
+    @Test
     void whenTheAgentDiesThePendingCallFailsAtOnceAndLaterCallsToo() throws Exception {
-        CompletableFuture<ExecResult> call = CompletableFuture.supplyAsync(() -> client.exec("sleep 20", Duration.ofSeconds(30)));
+        CompletableFuture<ExecResult> call = CompletableFuture.supplyAsync(
+                () -> client.exec("sleep 20", Duration.ofSeconds(30)), threads);
         awaitChildOfAgent();
 
         agent.kill();
@@ -293,7 +370,8 @@ class AgentClientTest {
 
     @Test
     void closingTheClientFailsThePendingCall() throws Exception {
-        CompletableFuture<ExecResult> call = CompletableFuture.supplyAsync(() -> client.exec("sleep 20", Duration.ofSeconds(30)));
+        CompletableFuture<ExecResult> call = CompletableFuture.supplyAsync(
+                () -> client.exec("sleep 20", Duration.ofSeconds(30)), threads);
         awaitChildOfAgent();
 
         client.close();

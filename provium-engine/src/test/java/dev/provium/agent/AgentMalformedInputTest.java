@@ -121,9 +121,14 @@ class AgentMalformedInputTest {
         System.out.println("AgentMalformedInputTest.fuzz seed " + seed + " (repeat with -Dprovium.fuzz.seed=" + seed + ")");
         FrameFuzzer fuzzer = new FrameFuzzer(new Random(seed));
         long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        for (int i = 0; i < 5000 && System.nanoTime() < end; i++) {
-            client.sendRaw(fuzzer.next());
+        int items = 0;
+        long bytes = 0;
+        for (; items < 5000 && System.nanoTime() < end; items++) {
+            byte[] next = fuzzer.next();
+            client.sendRaw(next);
+            bytes += next.length;
         }
+        System.out.println("fuzz sent " + items + " items, " + bytes + " bytes");
 
         assertPingWorksOnceTheAgentGaveUpOnAPartialFrame();
         assertThat(agent.process.isAlive()).as("agent alive after the fuzz (seed %d)", seed).isTrue();

@@ -7,7 +7,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Collectors;
 
 /**
  * The real agent running on the host as {@code provium-agent --stdio}, with a client on its
@@ -19,25 +23,39 @@ final class AgentProcess {
     private static final Path LOG_DIRECTORY = Path.of("target", "agent-logs");
 
     final Process process;
+    /** Null when the test connects its own. */
     final AgentClient client;
     final Path log;
 
-    private AgentProcess(Process process, Path log, String name) {
+    private AgentProcess(Process process, Path log, AgentClient client) {
         this.process = process;
         this.log = log;
-        this.client = AgentClient.open(process.getInputStream(), process.getOutputStream(), name);
+        this.client = client;
     }
 
     static AgentProcess start(Path workDirectory, String name) {
+        Process process = launch(workDirectory, name);
+        return new AgentProcess(process, logOf(name),
+                AgentClient.open(process.getInputStream(), process.getOutputStream(), name));
+    }
+
+    /** The agent with no client: the test connects its own to {@code process}'s stdin and stdout. */
+    static AgentProcess startWithoutClient(Path workDirectory, String name) {
+        return new AgentProcess(launch(workDirectory, name), logOf(name), null);
+    }
+
+    private static Path logOf(String name) {
+        return LOG_DIRECTORY.resolve(name + ".log");
+    }
+
+    private static Process launch(Path workDirectory, String name) {
         Path binary = binary(workDirectory);
         try {
             Files.createDirectories(LOG_DIRECTORY);
-            Path log = LOG_DIRECTORY.resolve(name + ".log");
-            Process process = new ProcessBuilder(binary.toString(), "--stdio")
+            return new ProcessBuilder(binary.toString(), "--stdio")
                     .directory(workDirectory.toFile())
-                    .redirectError(log.toFile())
+                    .redirectError(logOf(name).toFile())
                     .start();
-            return new AgentProcess(process, log, name);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + binary + " --stdio", e);
         }
@@ -63,19 +81,25 @@ final class AgentProcess {
         }
     }
 
-    /** Kills the agent and everything it started, at once. */
+    /** Kills the agent first, then the commands it started. */
     void kill() {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        List<ProcessHandle> commands = commandsStarted();
         process.destroyForcibly();
+        commands.forEach(ProcessHandle::destroyForcibly);
     }
 
     /**
-     * Ends the agent the polite way (end of input, so a sanitizer build runs its exit checks), kills
-     * it if it does not go, and fails when its log holds a sanitizer report.
+     * Kills the commands the agent still runs, then ends the agent the polite way (end of input, so a
+     * sanitizer build runs its exit checks), kills it if it does not go, and fails when its log holds a
+     * sanitizer report.
      */
     void stop() throws InterruptedException {
-        client.close();
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        commandsStarted().forEach(ProcessHandle::destroyForcibly);
+        if (client != null) {
+            client.close();
+        } else {
+            closeStdio();
+        }
         if (!process.waitFor(5, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             process.waitFor(5, TimeUnit.SECONDS);
@@ -84,5 +108,25 @@ final class AgentProcess {
         assertThat(logText())
                 .as("agent log %s", log)
                 .doesNotContain("AddressSanitizer", "LeakSanitizer", "runtime error:");
+    }
+
+    private void closeStdio() {
+        try {
+            process.getOutputStream().close();
+            process.getInputStream().close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close the agent's stdin and stdout", e);
+        }
+    }
+
+    /**
+     * The agent's descendants that run another program. A copy of the agent itself may be
+     * LeakSanitizer's tracer at exit: killing that one would leave the agent waiting for it forever.
+     */
+    private List<ProcessHandle> commandsStarted() {
+        String agentCommand = process.info().command().orElse("");
+        return process.descendants()
+                .filter(p -> !p.info().command().orElse("").equals(agentCommand))
+                .collect(Collectors.toList());
     }
 }

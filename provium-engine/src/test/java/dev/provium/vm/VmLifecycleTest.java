@@ -121,6 +121,21 @@ class VmLifecycleTest {
         }
     }
 
+    @Test
+    void anOperationTheAgentNeverAnswersTimesOutAndFailsTheGuest() {
+        try (Vm vm = service.create()) {
+            vm.boot();
+            vm.operationTimeout(Duration.ofSeconds(2));
+            assertThatThrownBy(() -> vm.readFile("/dev/kmsg")) // never reaches end of file
+                    .isInstanceOf(VmException.class)
+                    .hasMessageContaining("read_file /dev/kmsg failed")
+                    .hasMessageContaining("within 2s");
+            assertThat(vm.state()).isEqualTo(Vm.State.FAILED);
+            long pid = vm.qemuPid().orElseThrow();
+            assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("QEMU of the failed guest").isEmpty();
+        }
+    }
+
     private static String text(ExecResult result) {
         assertThat(result.exitCode()).as("exit code of a command, stderr: %s", result.stderrText()).isZero();
         return result.stdoutText().strip();
