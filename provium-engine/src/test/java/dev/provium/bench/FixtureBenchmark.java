@@ -80,6 +80,9 @@ class FixtureBenchmark {
             System.out.printf(Locale.ROOT, "%n== snapshot of the booted default guest (512M): %.3f s, %d MB%n", snapshotSeconds[0],
                     Files.size(entry.resolve(VmSnapshot.STATE_FILE)) >> 20);
         }
+        for (String sub : List.of("kernels", "images")) {
+            Files.delete(work.resolve(sub));
+        }
         Stats.report("resume of a fixture until the agent answers (" + accel + ", " + RUNS + " runs each)",
                 "provium", provium, "bare qemu", bare);
     }

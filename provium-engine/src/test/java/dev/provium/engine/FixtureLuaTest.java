@@ -8,14 +8,19 @@ import dev.provium.config.ProviumConfig;
 import dev.provium.lua.VmBindings;
 import dev.provium.vm.QemuCommandLine;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +50,13 @@ class FixtureLuaTest {
         for (String sub : List.of("kernels", "images")) {
             Files.createDirectories(shared.resolve(sub));
             Files.createSymbolicLink(cache.resolve(sub), shared.resolve(sub));
+        }
+    }
+
+    @AfterEach
+    void unshareKernelCache() throws IOException {
+        for (String sub : List.of("kernels", "images")) {
+            Files.deleteIfExists(cache.resolve(sub));
         }
     }
 
@@ -89,6 +101,30 @@ class FixtureLuaTest {
                 line -> assertThat(line).startsWith("provium: fixture marked: the cached snapshot ")
                         .contains("does not resume (vm default failed to resume from ").endsWith("; building it again"),
                 line -> assertThat(line).startsWith("provium: fixture marked built in "));
+    }
+
+    @Test
+    void twoJvmsAskingForOneFixtureAtOnceBuildItOnce(@TempDir Path project) throws Exception {
+        copy(Scenarios.dir("fixtures-cache"), project);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), FixtureRunMain.class.getName(),
+                project.toString(), cache.toString()).redirectErrorStream(true).start();
+        try {
+            BufferedReader output = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(output.readLine()).isEqualTo("starting");
+            List<String> here = runAndTakeNotices(project);
+            List<String> there = output.lines().filter(line -> line.startsWith("notice: ") || line.startsWith("succeeded "))
+                    .toList();
+            assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(there).last().isEqualTo("succeeded 1 failed 0");
+            List<String> all = new ArrayList<>(here);
+            there.stream().filter(line -> line.startsWith("notice: ")).map(line -> line.substring("notice: ".length())).forEach(all::add);
+            assertThat(all).filteredOn(line -> line.startsWith("provium: fixture marked built in ")).hasSize(1);
+            assertThat(all).filteredOn(line -> line.startsWith("provium: fixture marked resumed from cache")).hasSize(1);
+        } finally {
+            child.destroyForcibly().waitFor();
+        }
     }
 
     @Test
