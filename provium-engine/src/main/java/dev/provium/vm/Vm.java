@@ -155,16 +155,18 @@ public final class Vm implements AutoCloseable {
                 }
             }
         }
+        boolean saved = false;
         try {
             Files.createDirectories(directory);
-            GuestLayout saved = running.snapshot(directory, operationTimeout);
-            return VmSnapshot.write(directory, profile.name(), saved);
+            VmSnapshot snapshot = VmSnapshot.write(directory, profile.name(), running.snapshot(directory, operationTimeout));
+            saved = true;
+            return snapshot;
         } catch (AgentException | QmpException | QemuException e) {
             throw running.trouble("snapshot of vm " + name + " into " + directory + " failed: " + e.getMessage(), e);
         } catch (IOException e) {
             throw running.trouble("snapshot of vm " + name + " into " + directory + " failed: " + e, e);
         } finally {
-            stop(State.STOPPED);
+            stop(saved ? State.STOPPED : State.FAILED);
         }
     }
 

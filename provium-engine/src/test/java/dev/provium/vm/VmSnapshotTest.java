@@ -71,7 +71,7 @@ class VmSnapshotTest {
     }
 
     @Test
-    void aGuestWithAWritableDiskIsNotSavedAndKeepsRunning() throws IOException {
+    void aGuestWithAWritableDiskIsNotSavedAndKeepsRunningAndAFailedSaveFailsTheGuest() throws IOException {
         Path disk = project.resolve("disk.img");
         Files.write(disk, new byte[1 << 20]);
         try (Vm vm = service.create()) {
@@ -82,6 +82,14 @@ class VmSnapshotTest {
                     .hasMessageContaining("attach it read-only");
             assertThat(vm.state()).isEqualTo(Vm.State.RUNNING);
             assertThat(text(vm.exec("echo still here"))).isEqualTo("still here");
+        }
+        try (Vm vm = service.create()) {
+            vm.boot(BootOptions.defaults().withMemory("128M"));
+            Path unwritable = Files.createDirectories(snapshots.resolve("unwritable").resolve(VmSnapshot.STATE_FILE)).getParent();
+            assertThatThrownBy(() -> vm.snapshot(unwritable))
+                    .isInstanceOf(VmException.class)
+                    .hasMessageContaining("snapshot of vm default into " + unwritable + " failed: migration failed");
+            assertThat(vm.state()).isEqualTo(Vm.State.FAILED);
         }
     }
 
