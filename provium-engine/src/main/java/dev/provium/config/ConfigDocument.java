@@ -14,7 +14,9 @@ record ConfigDocument(ProviumTable provium, Map<String, ProfileTable> profile) {
             Integer cpus,
             @JsonProperty("boot_timeout") Integer bootTimeout,
             @JsonProperty("keep_logs") String keepLogs,
-            @JsonProperty("cache_dir") String cacheDir) {
+            @JsonProperty("cache_dir") String cacheDir,
+            @JsonProperty("fixture_cache_size") String fixtureCacheSize,
+            @JsonProperty("clear_fixture_cache") Boolean clearFixtureCache) {
     }
 
     record ProfileTable(String kernel, String initrd, String init, String append, String rootfs) {

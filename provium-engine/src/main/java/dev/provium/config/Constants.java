@@ -39,6 +39,19 @@ public final class Constants {
     /** Where extracted kernels and fixture snapshots are cached. Default $XDG_CACHE_HOME/provium or ~/.cache/provium. */
     public static final String CACHE_DIR = "cache_dir";
 
+    /**
+     * Size cap of the fixture snapshots under {@code <cache_dir>/fixtures}, like "10G"; beyond it the
+     * least recently used snapshots are deleted.
+     */
+    public static final String FIXTURE_CACHE_SIZE = "fixture_cache_size";
+    public static final String DEFAULT_FIXTURE_CACHE_SIZE = "10G";
+
+    /**
+     * true: at the start of a run, delete the fixture snapshots built before this JVM started, so every
+     * fixture is built afresh. Default false. As a one-off: {@code mvn test -Dprovium.clear_fixture_cache=true}.
+     */
+    public static final String CLEAR_FIXTURE_CACHE = "clear_fixture_cache";
+
     /** The profile used by {@code provium.create()} without a name; always exists, a file may redefine it. */
     public static final String DEFAULT_PROFILE = "default";
 

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -33,6 +34,8 @@ public final class ProviumConfig {
     private final Duration bootTimeout;
     private final KeepLogs keepLogs;
     private final Path cacheDir;
+    private final MemorySize fixtureCacheSize;
+    private final boolean clearFixtureCache;
     private final Map<String, Profile> profiles;
 
     private ProviumConfig(Optional<ConfigFile> configFile, Path projectDir, Function<String, Optional<String>> parameters) {
@@ -46,6 +49,8 @@ public final class ProviumConfig {
         this.bootTimeout = settings.bootTimeout();
         this.keepLogs = settings.keepLogs();
         this.cacheDir = settings.cacheDir();
+        this.fixtureCacheSize = settings.fixtureCacheSize();
+        this.clearFixtureCache = settings.clearFixtureCache();
         this.profiles = configFile.map(ProviumConfig::profilesOf).orElseGet(ProviumConfig::builtInProfiles);
     }
 
@@ -105,6 +110,16 @@ public final class ProviumConfig {
     /** Absolute cache directory (may not exist yet). */
     public Path cacheDir() {
         return cacheDir;
+    }
+
+    /** Size cap of the fixture snapshots in the cache; the least recently used go beyond it. */
+    public MemorySize fixtureCacheSize() {
+        return fixtureCacheSize;
+    }
+
+    /** Whether a run starts by deleting the fixture snapshots built before it. */
+    public boolean clearFixtureCache() {
+        return clearFixtureCache;
     }
 
     /** All profile names, sorted; always contains "default". */
@@ -181,7 +196,7 @@ public final class ProviumConfig {
         Settings(Optional<ConfigFile> configFile, Path projectDir, Function<String, Optional<String>> parameters) {
             this.configFile = configFile;
             this.table = configFile.map(ConfigFile::document).map(ConfigDocument::provium)
-                    .orElse(new ProviumTable(null, null, null, null, null, null, null));
+                    .orElse(new ProviumTable(null, null, null, null, null, null, null, null, null));
             this.projectDir = projectDir;
             this.parameters = parameters;
         }
@@ -238,6 +253,24 @@ public final class ProviumConfig {
             };
             Path configured = pick(Constants.CACHE_DIR, table.cacheDir(), resolve, resolve);
             return configured != null ? configured : defaultCacheDir();
+        }
+
+        MemorySize fixtureCacheSize() {
+            MemorySize size = pick(Constants.FIXTURE_CACHE_SIZE, table.fixtureCacheSize(), MemorySize::parse, MemorySize::parse);
+            return size != null ? size : MemorySize.parse(Constants.DEFAULT_FIXTURE_CACHE_SIZE);
+        }
+
+        boolean clearFixtureCache() {
+            Boolean clear = pick(Constants.CLEAR_FIXTURE_CACHE, table.clearFixtureCache(), Settings::bool, Function.identity());
+            return clear != null && clear;
+        }
+
+        private static Boolean bool(String text) {
+            return switch (text.strip().toLowerCase(Locale.ROOT)) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new IllegalArgumentException("expected true or false, got \"" + text + "\"");
+            };
         }
 
         private static Path defaultCacheDir() {

@@ -1,8 +1,10 @@
 package dev.provium.lua;
 
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Everything one Lua test file's run owns: where the script is, how its paths resolve, and the resource
@@ -19,6 +21,7 @@ public final class FileRunContext implements AutoCloseable {
     private volatile ResourceScope testScope;
     private volatile String currentTest;
     private volatile boolean failed;
+    private final Set<Path> filesRead = new LinkedHashSet<>();
 
     /**
      * @param script      absolute path of the Lua file
@@ -48,6 +51,23 @@ public final class FileRunContext implements AutoCloseable {
 
     public List<Path> moduleRoots() {
         return moduleRoots;
+    }
+
+    /**
+     * Records a file that Lua code was loaded from, or that {@code require} looked for and did not find
+     * (a fixture's snapshot is only valid while all of these are as they were).
+     */
+    public void fileRead(Path file) {
+        synchronized (filesRead) {
+            filesRead.add(file.toAbsolutePath().normalize());
+        }
+    }
+
+    /** The files recorded by {@link #fileRead(Path)}, in first-read order: the script first. */
+    public List<Path> filesRead() {
+        synchronized (filesRead) {
+            return List.copyOf(filesRead);
+        }
     }
 
     /** Resources that live until the file ends, e.g. the VMs it created. */

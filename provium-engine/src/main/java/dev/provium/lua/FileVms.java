@@ -1,26 +1,32 @@
 package dev.provium.lua;
 
+import dev.provium.fixture.Fixtures;
 import dev.provium.vm.Vm;
 import dev.provium.vm.VmService;
 
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 
 /**
- * The guests one Lua file created: {@code provium.create} and {@code provium.shutdown_all}. When the file
- * ends, guests still running are killed; if anything in the file failed, their console logs are kept
- * and their paths printed.
+ * The guests one Lua file created: {@code provium.create}, {@code provium.fixture} and
+ * {@code provium.shutdown_all}. When the file ends, guests still running are killed; if anything in the
+ * file failed, their console logs are kept and their paths printed.
  */
 final class FileVms implements AutoCloseable {
     private final VmService service;
+    private final LuaFixtures fixtures;
     private final FileRunContext context;
     private final List<Vm> vms = new ArrayList<>();
+    private final List<Fixtures.Resumed> resumed = new ArrayList<>();
 
-    FileVms(VmService service, FileRunContext context) {
+    FileVms(VmService service, LuaFixtures fixtures, FileRunContext context) {
         this.service = service;
+        this.fixtures = fixtures;
         this.context = context;
     }
 
@@ -34,6 +40,15 @@ final class FileVms implements AutoCloseable {
             }
             return LuaGuest.wrap(vm, context);
         }));
+        provium.set("fixture", LuaFunctions.named("fixture", args -> {
+            String name = Args.string("fixture", args, 1).tojstring();
+            Fixtures.Resumed fixture = fixtures.resume(name, context);
+            synchronized (vms) {
+                vms.add(fixture.vm());
+                resumed.add(fixture);
+            }
+            return LuaGuest.wrap(fixture.vm(), context);
+        }));
         provium.set("shutdown_all", LuaFunctions.named("shutdown_all", args -> {
             for (Vm vm : snapshot()) {
                 if (vm.state() == Vm.State.RUNNING) {
@@ -42,6 +57,44 @@ final class FileVms implements AutoCloseable {
             }
             return LuaValue.NONE;
         }));
+    }
+
+    /** The VM created or resumed last. */
+    Optional<Vm> lastCreated() {
+        List<Vm> all = snapshot();
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
+    /** The VMs created here that were booted (not resumed from a fixture), in creation order. */
+    List<Vm> bootedGuests() {
+        return snapshot().stream().filter(vm -> vm.bootOptions().isPresent()).toList();
+    }
+
+    /** The fixtures used here, in order. */
+    List<Fixtures.Resumed> resumedFixtures() {
+        synchronized (vms) {
+            return List.copyOf(resumed);
+        }
+    }
+
+    /**
+     * The VM a fixture script leaves to be saved: the one it returned, else the last it created; it must
+     * still be running.
+     */
+    Vm fixtureVm(LuaValue returned) {
+        String script = "fixture script " + context.chunkName();
+        Vm vm;
+        if (returned.isnil()) {
+            vm = lastCreated().orElseThrow(() -> new LuaError(script + " created no VM: create and boot one"
+                    + " (provium.create, vm:boot) or take one from another fixture (provium.fixture), and leave it running"));
+        } else {
+            vm = LuaGuest.unwrap(returned).orElseThrow(() -> new LuaError(script + " returned a " + Args.typeName(returned)
+                    + ": return the VM to save, or nothing to save the last VM it created"));
+        }
+        if (vm.state() != Vm.State.RUNNING) {
+            throw new LuaError(script + " ended with " + vm + ": the VM to save must be left running");
+        }
+        return vm;
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.provium.vm.GuestChannel;
 import dev.provium.vm.Vm;
 import dev.provium.vm.Worker;
 
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
 import org.luaj.vm2.LuaError;
@@ -108,6 +109,12 @@ final class LuaGuest {
 
     static LuaValue wrap(Worker worker, FileRunContext context) {
         return new LuaUserdata(new LuaGuest(worker, null, worker, context), WORKER_METATABLE);
+    }
+
+    /** The VM behind a VM userdata; empty for any other value (workers included). */
+    static Optional<Vm> unwrap(LuaValue value) {
+        return value.isuserdata(LuaGuest.class) && value.getmetatable() == VM_METATABLE
+                ? Optional.of(((LuaGuest) value.touserdata(LuaGuest.class)).vm) : Optional.empty();
     }
 
     @Override

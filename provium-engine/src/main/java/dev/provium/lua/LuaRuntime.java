@@ -3,6 +3,7 @@ package dev.provium.lua;
 import java.util.List;
 
 import org.luaj.vm2.Globals;
+import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.lib.jse.JsePlatform;
 
 /**
@@ -44,12 +45,13 @@ public final class LuaRuntime {
     }
 
     /**
-     * Compiles and runs the script's top-level code; {@code test()} bodies run when it reaches them.
+     * Compiles and runs the script's top-level code; {@code test()} bodies run when it reaches them. Returns
+     * the script's first return value (nil when it returns nothing).
      *
      * @throws org.luaj.vm2.LuaError when the script fails to compile or its top-level code raises an error
      *         (map it with {@link LuaFailures})
      */
-    public void run() {
-        loader.load(context.script(), context.chunkName()).call();
+    public LuaValue run() {
+        return loader.load(context.script(), context.chunkName()).call();
     }
 }

@@ -44,6 +44,7 @@ final class ScriptLoader {
      * {@code @<chunkName>}, Lua's mark of a file name, so messages show the name itself.
      */
     LuaValue load(Path file, String chunkName, String mode, LuaValue environment) {
+        context.fileRead(file);
         try (InputStream in = Files.newInputStream(file)) {
             return globals.load(in, "@" + chunkName, mode, environment);
         } catch (NoSuchFileException e) {
@@ -92,6 +93,7 @@ final class ScriptLoader {
                 if (Files.isRegularFile(candidate)) {
                     return LuaValue.varargsOf(load(candidate, chunkName(candidate)), LuaValue.valueOf(candidate.toString()));
                 }
+                context.fileRead(candidate);
                 tried.append("\n\tno file '").append(candidate).append('\'');
             }
         }

@@ -11,6 +11,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Second phase of readiness: connects to the agent's chardev socket and repeats the handshake until
@@ -36,8 +37,16 @@ final class AgentConnector {
 
     /** A client that has completed the handshake; a {@link BootFailure} says why there is none. */
     AgentClient connect(Duration timeout) throws InterruptedException {
+        return connect(timeout, null);
+    }
+
+    /**
+     * Like {@link #connect(Duration)}, starting from a connection opened earlier (or null): a resumed
+     * guest answers at once when the host is already connected as it starts running again.
+     */
+    AgentClient connect(Duration timeout, AgentClient opened) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
-        AgentClient client = null;
+        AgentClient client = opened;
         while (true) {
             checkGuest();
             if (Instant.now().isAfter(deadline)) {
@@ -55,6 +64,15 @@ final class AgentConnector {
             } catch (IOException | AgentTimeoutException | AgentDisconnectedException notYet) {
                 Thread.sleep(RETRY_PAUSE_MILLIS);
             }
+        }
+    }
+
+    /** A connection to the agent's socket now, or empty when the socket does not accept one yet. */
+    Optional<AgentClient> tryOpen() {
+        try {
+            return Optional.of(open());
+        } catch (IOException notYet) {
+            return Optional.empty();
         }
     }
 

@@ -21,21 +21,24 @@ import java.util.List;
 final class Guest {
     private static final Duration SHUTDOWN_ACK = Duration.ofSeconds(5);
     private static final Duration EXIT_AFTER_DISCONNECT = Duration.ofSeconds(2);
+    private static final String INITRD = "initrd.cpio";
 
     private final RunDirectory run;
     private final ConsoleLog console;
     private final ResourcePool.Lease lease;
     private final QemuProcess qemu;
     private final AgentClient agent;
+    private final GuestLayout layout;
     private volatile boolean troubled;
     private boolean released;
 
-    private Guest(RunDirectory run, ResourcePool.Lease lease, QemuProcess qemu, AgentClient agent) {
+    private Guest(RunDirectory run, ResourcePool.Lease lease, QemuProcess qemu, AgentClient agent, GuestLayout layout) {
         this.run = run;
         this.console = new ConsoleLog(run.consoleLog());
         this.lease = lease;
         this.qemu = qemu;
         this.agent = agent;
+        this.layout = layout;
     }
 
     static Guest boot(VmService service, Profile profile, BootOptions options) {
@@ -46,11 +49,11 @@ final class Guest {
         QemuProcess qemu = null;
         try {
             lease = service.pool().acquire(options.memory(), options.cpus(), service.config().bootTimeout());
-            List<String> argv = commandLine(service, profile, options, run);
-            qemu = QemuProcess.start(argv, run.qemuOutput());
+            GuestLayout layout = layout(service, profile, options, run);
+            qemu = QemuProcess.start(layout.commandLine(run).build(), run.qemuOutput());
             AgentClient agent = new AgentConnector(run.agentSocket(), qemu, console, profile.name())
                     .connect(service.config().bootTimeout());
-            return new Guest(run, lease, qemu, agent);
+            return new Guest(run, lease, qemu, agent, layout);
         } catch (AgentConnector.BootFailure | ResourcePoolException | QemuException | AgentException e) {
             throw failedBoot(who + " failed to boot: " + e.getMessage(), e, run, console, lease, qemu);
         } catch (InterruptedException e) {
@@ -61,7 +64,58 @@ final class Guest {
         }
     }
 
-    private static List<String> commandLine(VmService service, Profile profile, BootOptions options, RunDirectory run) {
+    /**
+     * Starts QEMU with the snapshot's layout and {@code -incoming}, connects to the agent while QEMU
+     * loads the state (so the agent, blocked reading its port, sees the host still there), lets the
+     * guest run and completes a handshake on the fresh connection.
+     */
+    static Guest resume(VmService service, Profile profile, VmSnapshot snapshot) {
+        String who = "vm " + profile.name();
+        RunDirectory run = RunDirectory.create();
+        ConsoleLog console = new ConsoleLog(run.consoleLog());
+        ResourcePool.Lease lease = null;
+        QemuProcess qemu = null;
+        AgentClient early = null;
+        Duration timeout = service.config().bootTimeout();
+        try {
+            GuestLayout layout = snapshot.layout();
+            lease = service.pool().acquire(layout.memory(), layout.cpus(), timeout);
+            qemu = QemuProcess.start(layout.commandLine(run).incoming(Migration.incomingFrom(snapshot.stateFile())).build(),
+                    run.qemuOutput());
+            AgentConnector connector = new AgentConnector(run.agentSocket(), qemu, console, profile.name());
+            try (QmpClient qmp = QmpClient.connect(run.qmpSocket(), timeout, qemu)) {
+                early = connector.tryOpen().orElse(null);
+                Migration.resume(qmp, qemu, timeout);
+            }
+            AgentClient agent = connector.connect(timeout, early);
+            return new Guest(run, lease, qemu, agent, layout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeQuietly(early);
+            throw failedBoot(who + " resume was interrupted", e, run, console, lease, qemu);
+        } catch (RuntimeException e) {
+            closeQuietly(early);
+            throw failedBoot(who + " failed to resume from " + snapshot.directory() + ": " + e.getMessage()
+                    + exitReport(qemu), e, run, console, lease, qemu);
+        }
+    }
+
+    private static String exitReport(QemuProcess qemu) {
+        if (qemu == null || qemu.isAlive() && !qemu.awaitExit(Duration.ofMillis(500))) {
+            return "";
+        }
+        String output = qemu.output().strip();
+        return "; QEMU exited" + qemu.exitCode().map(code -> " with code " + code).orElse("")
+                + (output.isEmpty() ? "" : "; QEMU said: " + output);
+    }
+
+    private static void closeQuietly(AgentClient client) {
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    private static GuestLayout layout(VmService service, Profile profile, BootOptions options, RunDirectory run) {
         Kernel kernel = service.kernels().locate(profile.kernel());
         Path bootable = BootKernel.prepare(kernel, service.kernelCache());
         List<String> modules = new ArrayList<>(GuestImageSpec.TRANSPORT_MODULES);
@@ -72,17 +126,10 @@ final class Guest {
                 .withModules(modules)
                 .withUserInitrd(profile.initrd())
                 .withFiles(options.files());
-        Path initrd = service.images().build(spec, run.path().resolve("initrd.cpio"));
-        QemuCommandLine command = QemuCommandLine.forRun(run)
-                .accelerator(service.accelerator())
-                .memory(options.memory())
-                .cpus(options.cpus())
-                .kernel(bootable)
-                .initrd(initrd)
-                .kernelArgs(profile.init().map(init -> "provium.init=" + init).orElse(""))
-                .kernelArgs(profile.append());
-        options.disks().forEach(command::disk);
-        return command.build();
+        Path initrd = service.images().build(spec, run.path().resolve(INITRD));
+        return new GuestLayout(service.accelerator(), options.memory(), options.cpus(), bootable, initrd,
+                List.of(profile.init().map(init -> "provium.init=" + init).orElse(""), profile.append()),
+                options.disks());
     }
 
     private static VmException failedBoot(String reason, Exception cause, RunDirectory run, ConsoleLog console,
@@ -93,8 +140,27 @@ final class Guest {
         if (lease != null) {
             lease.close();
         }
-        deleteQuietly(run.path().resolve("initrd.cpio"));
+        deleteQuietly(run.path().resolve(INITRD));
         return new VmException(reason, console.tail(), console.file(), cause);
+    }
+
+    /**
+     * Saves the running guest into directory (see {@link VmSnapshot}) and leaves it paused. A PING first
+     * proves the agent idle and the stream in step; the host stays connected, so the saved agent is blocked
+     * reading its port and a resumed guest answers the first request of a new connection.
+     */
+    GuestLayout snapshot(Path directory, Duration timeout) throws IOException {
+        agent.ping(new byte[0], timeout);
+        try (QmpClient qmp = QmpClient.connect(run.qmpSocket(), QmpClient.DEFAULT_TIMEOUT, qemu)) {
+            Migration.save(qmp, directory.resolve(VmSnapshot.STATE_FILE), timeout);
+        }
+        Path initrd = directory.resolve(VmSnapshot.INITRD_FILE);
+        Files.copy(layout.initrd(), initrd);
+        return layout.withInitrd(initrd);
+    }
+
+    GuestLayout layout() {
+        return layout;
     }
 
     RunDirectory run() {
@@ -160,7 +226,7 @@ final class Guest {
         kill();
         lease.close();
         if (keepLogs) {
-            deleteQuietly(run.path().resolve("initrd.cpio"));
+            deleteQuietly(run.path().resolve(INITRD));
         } else {
             run.close();
         }

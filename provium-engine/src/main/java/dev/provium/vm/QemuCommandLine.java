@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The one place that builds QEMU's argv for a Provium guest: no default devices, no network, no
@@ -32,6 +33,11 @@ public final class QemuCommandLine {
 
     private QemuCommandLine(RunDirectory run) {
         this.run = Objects.requireNonNull(run, "run");
+    }
+
+    /** Where {@value #DEFAULT_BINARY} is installed (found on PATH), if it is. */
+    public static Optional<Path> installedBinary() {
+        return Executables.find(DEFAULT_BINARY);
     }
 
     /** A command line whose sockets and logs live in run. Defaults: 512M, 1 vCPU. */

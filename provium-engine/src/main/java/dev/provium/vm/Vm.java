@@ -13,11 +13,14 @@ import dev.provium.agent.SyscallResult;
 import dev.provium.config.KeepLogs;
 import dev.provium.config.Profile;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One QEMU guest with the Provium agent inside. Created by {@link VmService#create(String)}, booted
@@ -40,6 +43,7 @@ public final class Vm implements GuestChannel, AutoCloseable {
     private State state = State.CREATED;
     private Duration operationTimeout = DEFAULT_OPERATION_TIMEOUT;
     private Guest guest;
+    private BootOptions bootOptions;
     private boolean keepLogs;
 
     Vm(VmService service, Profile profile) {
@@ -63,6 +67,16 @@ public final class Vm implements GuestChannel, AutoCloseable {
     /** The serial console log of the current or last boot. */
     public synchronized Optional<Path> consoleLog() {
         return guest == null ? Optional.empty() : Optional.of(guest.console().file());
+    }
+
+    /** The last lines of the serial console of the current or last boot (empty when there was none). */
+    public synchronized String consoleTail() {
+        return guest == null ? "" : guest.console().tail();
+    }
+
+    /** The options this guest was booted with; empty when it was not booted but resumed from a snapshot. */
+    public synchronized Optional<BootOptions> bootOptions() {
+        return Optional.ofNullable(bootOptions);
     }
 
     /** The process id of the current guest's QEMU. */
@@ -95,12 +109,24 @@ public final class Vm implements GuestChannel, AutoCloseable {
      * QEMU exited or the kernel panicked.
      */
     public void boot(BootOptions options) {
+        start("boot", () -> Guest.boot(service, profile, options));
         synchronized (this) {
-            requireState(State.CREATED, "boot");
+            bootOptions = options;
+        }
+    }
+
+    /** Starts this guest from a snapshot instead of booting it; returns when the agent answered. */
+    void resume(VmSnapshot snapshot) {
+        start("resume", () -> Guest.resume(service, profile, snapshot));
+    }
+
+    private void start(String action, Supplier<Guest> starter) {
+        synchronized (this) {
+            requireState(State.CREATED, action);
             state = State.BOOTING;
         }
         try {
-            Guest started = Guest.boot(service, profile, options);
+            Guest started = starter.get();
             synchronized (this) {
                 guest = started;
                 state = State.RUNNING;
@@ -111,6 +137,41 @@ public final class Vm implements GuestChannel, AutoCloseable {
                 state = State.FAILED;
             }
             throw e;
+        }
+    }
+
+    /**
+     * Saves this running guest into directory (created if missing) so that
+     * {@link VmService#resume(VmSnapshot)} can start copies of it, then stops it: the agent is checked to
+     * be idle, the guest paused and its state written, and QEMU ended. A guest with a writable disk
+     * cannot be saved: every copy would write to the one disk.
+     *
+     * @throws IllegalStateException when the guest is not running or has a writable disk
+     * @throws VmException           when the agent does not answer or QEMU cannot save the state
+     */
+    public VmSnapshot snapshot(Path directory) {
+        Guest running;
+        synchronized (this) {
+            running = requireRunning("snapshot");
+            for (Disk disk : running.layout().disks()) {
+                if (!disk.readOnly()) {
+                    throw new IllegalStateException("cannot snapshot vm " + name + ": its disk " + disk.path()
+                            + " is writable, and every VM resumed from the snapshot would write to it; attach it read-only");
+                }
+            }
+        }
+        boolean saved = false;
+        try {
+            Files.createDirectories(directory);
+            VmSnapshot snapshot = VmSnapshot.write(directory, profile.name(), running.snapshot(directory, operationTimeout));
+            saved = true;
+            return snapshot;
+        } catch (AgentException | QmpException | QemuException e) {
+            throw running.trouble("snapshot of vm " + name + " into " + directory + " failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw running.trouble("snapshot of vm " + name + " into " + directory + " failed: " + e, e);
+        } finally {
+            stop(saved ? State.STOPPED : State.FAILED);
         }
     }
 

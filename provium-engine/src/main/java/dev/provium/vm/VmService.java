@@ -5,6 +5,7 @@ import dev.provium.config.Constants;
 import dev.provium.config.Profile;
 import dev.provium.config.ProviumConfig;
 import dev.provium.image.GuestImageBuilder;
+import dev.provium.image.Kernel;
 import dev.provium.image.KernelLocator;
 
 import java.nio.file.Path;
@@ -50,6 +51,28 @@ public final class VmService implements AutoCloseable {
         return create(Constants.DEFAULT_PROFILE);
     }
 
+    /**
+     * A guest started from a snapshot (see {@link Vm#snapshot(Path)}), running when this returns. It has
+     * the snapshot's profile, which must still exist in this configuration.
+     *
+     * @throws VmException when QEMU cannot load the state or the agent does not answer
+     */
+    public Vm resume(VmSnapshot snapshot) {
+        Vm vm = new Vm(this, config.profile(snapshot.profile()));
+        vm.resume(snapshot);
+        return vm;
+    }
+
+    /** The kernel a guest of this profile boots (the profile's, PROVIUM_KERNEL, or the newest installed). */
+    public Kernel kernel(Profile profile) {
+        return kernels.locate(profile.kernel());
+    }
+
+    /** The accelerator guests run under (decided once per JVM and mode). */
+    public Accelerator accelerator() {
+        return Accelerator.choose(config.accel());
+    }
+
     /** Guests created here that have not been stopped yet. */
     public List<Vm> liveVms() {
         return List.copyOf(live);
@@ -73,10 +96,6 @@ public final class VmService implements AutoCloseable {
 
     GuestImageBuilder images() {
         return images;
-    }
-
-    Accelerator accelerator() {
-        return Accelerator.choose(config.accel());
     }
 
     Path kernelCache() {

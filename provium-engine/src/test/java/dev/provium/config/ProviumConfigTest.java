@@ -41,6 +41,8 @@ class ProviumConfigTest {
         assertThat(config.cpusBudget()).isEmpty();
         assertThat(config.bootTimeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.keepLogs()).isEqualTo(KeepLogs.FAILED);
+        assertThat(config.fixtureCacheSize()).isEqualTo(MemorySize.parse("10G"));
+        assertThat(config.clearFixtureCache()).isFalse();
         assertThat(config.cacheDir()).isAbsolute();
         assertThat(config.cacheDir().getFileName()).hasToString("provium");
         assertThat(config.profileNames()).containsExactly("default");
@@ -64,6 +66,8 @@ class ProviumConfigTest {
                 boot_timeout = 90
                 keep_logs = "always"
                 cache_dir = "cache"
+                fixture_cache_size = "2G"
+                clear_fixture_cache = true
 
                 [profile.full]
                 kernel = "kernels/vmlinuz"
@@ -82,6 +86,8 @@ class ProviumConfigTest {
         assertThat(config.bootTimeout()).isEqualTo(Duration.ofSeconds(90));
         assertThat(config.keepLogs()).isEqualTo(KeepLogs.ALWAYS);
         assertThat(config.cacheDir()).isEqualTo(dir.resolve("cache"));
+        assertThat(config.fixtureCacheSize()).isEqualTo(MemorySize.parse("2G"));
+        assertThat(config.clearFixtureCache()).isTrue();
         assertThat(config.profileNames()).containsExactly("default", "full");
         assertThat(config.profile("full")).isEqualTo(new Profile("full", Optional.of(kernel), Optional.of(initrd),
                 Optional.of("/sbin/init"), "loglevel=7"));
@@ -150,7 +156,9 @@ class ProviumConfigTest {
                 "provium.boot_timeout", "5",
                 "provium.keep_logs", "never",
                 "provium.roots", "other, src/test/lua",
-                "provium.cache_dir", "c");
+                "provium.cache_dir", "c",
+                "provium.fixture_cache_size", "512M",
+                "provium.clear_fixture_cache", "TRUE");
         Files.createDirectories(dir.resolve("src/test/lua"));
 
         ProviumConfig config = ProviumConfig.load(dir, key -> Optional.ofNullable(parameters.get(key)));
@@ -162,6 +170,18 @@ class ProviumConfigTest {
         assertThat(config.keepLogs()).isEqualTo(KeepLogs.NEVER);
         assertThat(config.roots()).containsExactly(dir.resolve("other"), dir.resolve("src/test/lua"));
         assertThat(config.cacheDir()).isEqualTo(dir.resolve("c"));
+        assertThat(config.fixtureCacheSize()).isEqualTo(MemorySize.ofMebibytes(512));
+        assertThat(config.clearFixtureCache()).isTrue();
+    }
+
+    @Test
+    void fixtureCacheSettingsWithBadValuesAreNamed() throws IOException {
+        Path file = configFile("[provium]\nfixture_cache_size = \"big\"\n");
+        assertThatThrownBy(() -> ProviumConfig.load(dir))
+                .hasMessageStartingWith(file + ":2: provium.fixture_cache_size: invalid memory size 'big'");
+        Files.delete(file);
+        assertThatThrownBy(() -> ProviumConfig.load(dir, key -> key.equals("provium.clear_fixture_cache") ? Optional.of("yes") : Optional.empty()))
+                .hasMessage("configuration parameter provium.clear_fixture_cache: expected true or false, got \"yes\"");
     }
 
     @Test

@@ -1,0 +1,44 @@
+package dev.provium.vm;
+
+import dev.provium.config.MemorySize;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The machine a guest runs in, as QEMU builds it: accelerator, memory, vCPUs, kernel, initramfs, kernel
+ * command line and disks. A snapshot resumes only into the layout it was taken from, so a snapshot
+ * records it and a resume rebuilds the same command line from it.
+ *
+ * @param kernelArgs what goes on the kernel command line after {@link QemuCommandLine#BASE_KERNEL_ARGS}
+ */
+record GuestLayout(Accelerator accelerator, MemorySize memory, int cpus, Path kernel, Path initrd,
+                   List<String> kernelArgs, List<Disk> disks) {
+
+    GuestLayout {
+        Objects.requireNonNull(accelerator, "accelerator");
+        Objects.requireNonNull(memory, "memory");
+        Objects.requireNonNull(kernel, "kernel");
+        Objects.requireNonNull(initrd, "initrd");
+        kernelArgs = kernelArgs.stream().filter(args -> !args.isBlank()).map(String::strip).toList();
+        disks = List.copyOf(disks);
+    }
+
+    /** QEMU's command line for this layout with its sockets and logs in run. */
+    QemuCommandLine commandLine(RunDirectory run) {
+        QemuCommandLine command = QemuCommandLine.forRun(run)
+                .accelerator(accelerator)
+                .memory(memory)
+                .cpus(cpus)
+                .kernel(kernel)
+                .initrd(initrd);
+        kernelArgs.forEach(command::kernelArgs);
+        disks.forEach(command::disk);
+        return command;
+    }
+
+    GuestLayout withInitrd(Path file) {
+        return new GuestLayout(accelerator, memory, cpus, kernel, file, kernelArgs, disks);
+    }
+}

@@ -1,0 +1,14 @@
+package dev.provium.vm;
+
+/** A snapshot directory cannot be used: its layout is unreadable, or a file it needs is missing. */
+public final class SnapshotException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    SnapshotException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    SnapshotException(String message) {
+        super(message);
+    }
+}

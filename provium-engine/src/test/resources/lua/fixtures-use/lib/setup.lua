@@ -1,0 +1,1 @@
+return {greeting = "configured by fixtures/base.lua\n"}

@@ -1,0 +1,30 @@
+-- Guests resumed from fixtures: the saved state is there, and each copy is its own guest.
+local vm = provium.fixture("base")
+
+test("the resumed guest has what the fixture script did", function()
+  assert_eq("configured by fixtures/base.lua\n", vm:read_file("/etc/base"))
+  assert_eq("1", vm:exec("cat /srv/counter").stdout.trim())
+end)
+
+test("two guests from one fixture are isolated", function()
+  local other = provium.fixture("base")
+  vm:exec("echo 2 > /srv/counter")
+  assert_eq("1", other:exec("cat /srv/counter").stdout.trim())
+  other:write_file("/tmp/only-here", "x")
+  assert_eq(false, vm:exec("test -e /tmp/only-here").ok)
+  other:shutdown()
+end)
+
+test("a nested fixture has both layers", function()
+  local layered = provium.fixture("layered")
+  assert_eq("second layer\n", layered:read_file("/etc/layer"))
+  assert_eq("configured by fixtures/base.lua\n", layered:read_file("/etc/base"))
+  layered:shutdown()
+end)
+
+test("a resumed guest shuts down like any other", function()
+  vm:shutdown()
+  local ok, err = pcall(vm.exec, vm, "true")
+  assert_eq(false, ok)
+  assert_contains(err, "it is stopped")
+end)
