@@ -53,7 +53,9 @@ class SurefireReportIT {
                 org.assertj.core.groups.Tuple.tuple("demo_module.lua",
                         "an ioctl struct with an embedded user pointer transforms the caller's buffer"),
                 org.assertj.core.groups.Tuple.tuple("demo_module.lua", "bad requests get the kernel's errors"),
-                org.assertj.core.groups.Tuple.tuple("demo_module.lua", "rmmod unloads it"));
+                org.assertj.core.groups.Tuple.tuple("demo_module.lua", "rmmod unloads it"),
+                org.assertj.core.groups.Tuple.tuple("from_fixture.lua", "a resumed copy has the module loaded"),
+                org.assertj.core.groups.Tuple.tuple("from_fixture.lua", "copies do not share state"));
     }
 
     @Test
