@@ -23,7 +23,6 @@ final class BinaryFormat {
     static final String UNPACK = "provium.unpack";
 
     /** Largest magnitude a double holds with every integer below it exact. */
-    private static final long EXACT_LIMIT = 1L << 53;
     private static final double TWO_POW_63 = 0x1p63;
     private static final double TWO_POW_64 = 0x1p64;
 
@@ -128,7 +127,7 @@ final class BinaryFormat {
 
     private static long bitsOf(Field field, int argument, LuaValue value) {
         if (value.type() == LuaValue.TSTRING) {
-            return bitsOfHex(field, argument, value.tojstring());
+            return LuaInt64.hex(PACK, argument, field.describe(), value.tojstring(), field.type().size * 8);
         }
         if (value.type() != LuaValue.TNUMBER) {
             throw Args.bad(PACK, argument,
@@ -155,21 +154,6 @@ final class BinaryFormat {
         return integer;
     }
 
-    private static long bitsOfHex(Field field, int argument, String text) {
-        boolean hex = text.length() > 2 && (text.startsWith("0x") || text.startsWith("0X"));
-        String digits = hex ? text.substring(2) : "";
-        if (!digits.matches("[0-9a-fA-F]+")) {
-            throw Args.bad(PACK, argument,
-                    field.describe() + ": strings must be \"0x\" followed by hex digits, got \"" + text + "\"");
-        }
-        String significant = digits.replaceFirst("^0+(?=.)", "");
-        if (significant.length() > field.type().size * 2) {
-            throw Args.bad(PACK, argument, field.describe() + ": " + text + " does not fit in "
-                    + field.type().size * 8 + " bits");
-        }
-        return Long.parseUnsignedLong(significant, 16);
-    }
-
     private static LuaError outOfRange(Field field, int argument, String value, String range) {
         return Args.bad(PACK, argument, field.describe() + ": " + value + " is out of range " + range);
     }
@@ -181,13 +165,6 @@ final class BinaryFormat {
             case I32 -> (int) bits;
             default -> bits;
         };
-        boolean exact = type == Type.U64
-                ? Long.compareUnsigned(value, EXACT_LIMIT) <= 0
-                : value >= -EXACT_LIMIT && value <= EXACT_LIMIT;
-        if (!exact) {
-            return LuaValue.valueOf(String.format("0x%016x", value));
-        }
-        return value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE
-                ? LuaValue.valueOf((int) value) : LuaValue.valueOf((double) value);
+        return type == Type.U64 ? LuaInt64.unsignedValue(value) : LuaInt64.value(value);
     }
 }

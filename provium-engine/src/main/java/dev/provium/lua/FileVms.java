@@ -99,15 +99,27 @@ final class FileVms implements AutoCloseable {
 
     @Override
     public void close() {
+        RuntimeException failure = null;
         for (Vm vm : snapshot()) {
-            if (context.failed()) {
-                vm.keepLogs();
+            try {
+                if (context.failed()) {
+                    vm.keepLogs();
+                }
+                vm.kill();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
             }
-            vm.kill();
             if (context.failed()) {
                 vm.consoleLog().filter(Files::exists).ifPresent(log -> System.out.println("provium: console log of vm " + vm.name()
                         + " in " + context.chunkName() + ": " + log));
             }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 

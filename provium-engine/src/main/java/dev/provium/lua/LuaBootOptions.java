@@ -28,7 +28,7 @@ final class LuaBootOptions {
             return options;
         }
         if (!opts.istable()) {
-            throw Args.bad("boot", 1, "table", opts);
+            throw Args.bad("boot", 2, "table", opts);
         }
         LuaTable table = opts.checktable();
         checkKeys(table, KEYS, "boot option");

@@ -18,7 +18,7 @@ final class LuaInt64 {
     /** The raw bits of an integer argument: -2^63 .. 2^64-1 as a number, or a "0x…" string. */
     static long bits(String function, int index, String what, LuaValue value) {
         if (value.type() == LuaValue.TSTRING) {
-            return hex(function, index, what, value.tojstring());
+            return hex(function, index, what, value.tojstring(), 64);
         }
         if (value.type() != LuaValue.TNUMBER) {
             throw Args.bad(function, index, what + ": integer or \"0x…\" string expected, got " + Args.typeName(value));
@@ -52,22 +52,33 @@ final class LuaInt64 {
 
     /** A signed 64-bit result: a number within ±2^53, else its "0x…" bits. */
     static LuaValue value(long value) {
-        if (value < -EXACT_LIMIT || value > EXACT_LIMIT) {
-            return LuaValue.valueOf(String.format("0x%016x", value));
-        }
+        return value >= -EXACT_LIMIT && value <= EXACT_LIMIT ? number(value) : bitsString(value);
+    }
+
+    /** An unsigned 64-bit result: a number up to 2^53, else its "0x…" bits. */
+    static LuaValue unsignedValue(long bits) {
+        return Long.compareUnsigned(bits, EXACT_LIMIT) <= 0 ? number(bits) : bitsString(bits);
+    }
+
+    private static LuaValue number(long value) {
         return value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE
                 ? LuaValue.valueOf((int) value) : LuaValue.valueOf((double) value);
     }
 
-    private static long hex(String function, int index, String what, String text) {
+    private static LuaValue bitsString(long bits) {
+        return LuaValue.valueOf(String.format("0x%016x", bits));
+    }
+
+    /** The bits of a "0x…" string argument of at most {@code width} bits. */
+    static long hex(String function, int index, String what, String text, int width) {
         boolean prefixed = text.length() > 2 && (text.startsWith("0x") || text.startsWith("0X"));
         String digits = prefixed ? text.substring(2) : "";
         if (!digits.matches("[0-9a-fA-F]+")) {
             throw Args.bad(function, index, what + ": strings must be \"0x\" followed by hex digits, got \"" + text + "\"");
         }
         String significant = digits.replaceFirst("^0+(?=.)", "");
-        if (significant.length() > 16) {
-            throw Args.bad(function, index, what + ": " + text + " does not fit in 64 bits");
+        if (significant.length() > width / 4) {
+            throw Args.bad(function, index, what + ": " + text + " does not fit in " + width + " bits");
         }
         return Long.parseUnsignedLong(significant, 16);
     }

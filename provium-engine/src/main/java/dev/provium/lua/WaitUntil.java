@@ -12,7 +12,7 @@ final class WaitUntil {
 
     static Varargs poll(LuaFunction condition, LuaValue opts) {
         if (!opts.isnil() && !opts.istable()) {
-            throw Args.bad("wait_until", 2, "table", opts);
+            throw Args.bad("wait_until", 3, "table", opts);
         }
         double timeout = seconds(opts, "timeout", 10);
         double interval = seconds(opts, "interval", 0.5);

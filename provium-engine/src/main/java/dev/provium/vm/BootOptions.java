@@ -4,6 +4,7 @@ import dev.provium.config.MemorySize;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,7 +22,7 @@ public record BootOptions(MemorySize memory, int cpus, Map<String, Path> files, 
         if (cpus < 1) {
             throw new IllegalArgumentException("cpus must be at least 1, got " + cpus);
         }
-        files = Map.copyOf(new TreeMap<>(files));
+        files = Collections.unmodifiableMap(new TreeMap<>(files)); // sorted: the initramfs and fixture keys depend on the order
         disks = List.copyOf(disks);
         for (Map.Entry<String, Path> file : files.entrySet()) {
             if (!Files.isRegularFile(file.getValue())) {

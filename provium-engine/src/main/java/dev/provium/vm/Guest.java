@@ -2,6 +2,7 @@ package dev.provium.vm;
 
 import dev.provium.agent.AgentClient;
 import dev.provium.agent.AgentException;
+import dev.provium.config.KeepLogs;
 import dev.provium.config.Profile;
 import dev.provium.image.GuestImageSpec;
 import dev.provium.image.Kernel;
@@ -32,9 +33,10 @@ final class Guest {
     private volatile boolean troubled;
     private boolean released;
 
-    private Guest(RunDirectory run, ResourcePool.Lease lease, QemuProcess qemu, AgentClient agent, GuestLayout layout) {
+    private Guest(RunDirectory run, ConsoleLog console, ResourcePool.Lease lease, QemuProcess qemu, AgentClient agent,
+                  GuestLayout layout) {
         this.run = run;
-        this.console = new ConsoleLog(run.consoleLog());
+        this.console = console;
         this.lease = lease;
         this.qemu = qemu;
         this.agent = agent;
@@ -53,14 +55,12 @@ final class Guest {
             qemu = QemuProcess.start(layout.commandLine(run).build(), run.qemuOutput());
             AgentClient agent = new AgentConnector(run.agentSocket(), qemu, console, profile.name())
                     .connect(service.config().bootTimeout());
-            return new Guest(run, lease, qemu, agent, layout);
-        } catch (AgentConnector.BootFailure | ResourcePoolException | QemuException | AgentException e) {
-            throw failedBoot(who + " failed to boot: " + e.getMessage(), e, run, console, lease, qemu);
+            return new Guest(run, console, lease, qemu, agent, layout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw failedBoot(who + " boot was interrupted", e, run, console, lease, qemu);
+            throw failedBoot(who + " boot was interrupted", e, service, run, console, lease, qemu);
         } catch (RuntimeException e) {
-            throw failedBoot(who + " failed to boot: " + e.getMessage(), e, run, console, lease, qemu);
+            throw failedBoot(who + " failed to boot: " + e.getMessage(), e, service, run, console, lease, qemu);
         }
     }
 
@@ -88,15 +88,15 @@ final class Guest {
                 Migration.resume(qmp, qemu, timeout);
             }
             AgentClient agent = connector.connect(timeout, early);
-            return new Guest(run, lease, qemu, agent, layout);
+            return new Guest(run, console, lease, qemu, agent, layout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closeQuietly(early);
-            throw failedBoot(who + " resume was interrupted", e, run, console, lease, qemu);
+            throw failedBoot(who + " resume was interrupted", e, service, run, console, lease, qemu);
         } catch (RuntimeException e) {
             closeQuietly(early);
             throw failedBoot(who + " failed to resume from " + snapshot.directory() + ": " + e.getMessage()
-                    + exitReport(qemu), e, run, console, lease, qemu);
+                    + exitReport(qemu), e, service, run, console, lease, qemu);
         }
     }
 
@@ -132,16 +132,25 @@ final class Guest {
                 options.disks());
     }
 
-    private static VmException failedBoot(String reason, Exception cause, RunDirectory run, ConsoleLog console,
-                                          ResourcePool.Lease lease, QemuProcess qemu) {
-        if (qemu != null) {
-            qemu.kill();
+    /** Tears down what a failed start set up; the run directory (console log) stays unless logs are never kept. */
+    private static VmException failedBoot(String reason, Exception cause, VmService service, RunDirectory run,
+                                          ConsoleLog console, ResourcePool.Lease lease, QemuProcess qemu) {
+        try {
+            if (qemu != null) {
+                qemu.kill();
+            }
+        } finally {
+            if (lease != null) {
+                lease.close();
+            }
         }
-        if (lease != null) {
-            lease.close();
+        String tail = console.tail();
+        if (service.config().keepLogs() == KeepLogs.NEVER) {
+            run.close();
+            return new VmException(reason, tail, null, cause);
         }
         deleteQuietly(run.path().resolve(INITRD));
-        return new VmException(reason, console.tail(), console.file(), cause);
+        return new VmException(reason, tail, console.file(), cause);
     }
 
     /**
@@ -213,8 +222,11 @@ final class Guest {
     }
 
     void kill() {
-        agent.close();
-        qemu.kill();
+        try {
+            agent.close();
+        } finally {
+            qemu.kill();
+        }
     }
 
     /** Frees the lease and deletes the run directory, or, when keeping logs, only the initrd. Once. */
@@ -223,12 +235,15 @@ final class Guest {
             return;
         }
         released = true;
-        kill();
-        lease.close();
-        if (keepLogs) {
-            deleteQuietly(run.path().resolve(INITRD));
-        } else {
-            run.close();
+        try {
+            kill();
+        } finally {
+            lease.close();
+            if (keepLogs) {
+                deleteQuietly(run.path().resolve(INITRD));
+            } else {
+                run.close();
+            }
         }
     }
 

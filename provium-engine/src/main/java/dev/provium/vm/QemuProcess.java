@@ -96,14 +96,24 @@ public final class QemuProcess implements AutoCloseable {
             return new QemuProcess(command, outputFile, process, finished);
         } catch (IOException | ExecutionException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new QemuException("cannot start " + binary + ": " + cause.getMessage(), cause);
+            throw abandon(launched, output, new QemuException("cannot start " + binary + ": " + cause.getMessage(), cause));
         } catch (TimeoutException e) {
-            throw new QemuException("QEMU did not start within " + START_TIMEOUT.toSeconds() + " s: " + binary, e);
+            throw abandon(launched, output, new QemuException("QEMU did not start within " + START_TIMEOUT.toSeconds() + " s: " + binary, e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            launched.thenAccept(Process::destroyForcibly);
-            throw new QemuException("interrupted while starting QEMU", e);
+            throw abandon(launched, output, new QemuException("interrupted while starting QEMU", e));
         }
+    }
+
+    /** A start that failed: a QEMU that still comes up later is killed at once, and the output file is closed. */
+    private static QemuException abandon(CompletableFuture<Process> launched, OutputStream output, QemuException failure) {
+        launched.thenAccept(Process::destroyForcibly);
+        try {
+            output.close();
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+        return failure;
     }
 
     private static CommandLine commandLine(Optional<Path> setpriv, Path binary, List<String> command) {

@@ -89,7 +89,7 @@ public final class Vm implements GuestChannel, AutoCloseable {
         return requireRunning("use the agent of").agent();
     }
 
-    /** The timeout of every later guest operation (default {@value}5 minutes). */
+    /** The timeout of every later guest operation (default 5 minutes). */
     public synchronized void operationTimeout(Duration timeout) {
         this.operationTimeout = timeout;
     }
@@ -132,7 +132,7 @@ public final class Vm implements GuestChannel, AutoCloseable {
                 state = State.RUNNING;
             }
             service.started(this);
-        } catch (VmException e) {
+        } catch (RuntimeException e) {
             synchronized (this) {
                 state = State.FAILED;
             }
@@ -275,10 +275,13 @@ public final class Vm implements GuestChannel, AutoCloseable {
         synchronized (this) {
             running = guest;
         }
-        if (running != null) {
-            running.kill();
+        try {
+            if (running != null) {
+                running.kill();
+            }
+        } finally {
+            stop(State.STOPPED);
         }
-        stop(State.STOPPED);
     }
 
     @Override
