@@ -1,7 +1,6 @@
 package dev.provium.agent;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +28,7 @@ public final class AgentChannel {
     }
 
     public byte[] readFile(String path, Duration timeout) {
-        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        ReplyBuffer data = new ReplyBuffer("read_file " + path);
         client.readFile(number, path, data, timeout);
         return data.toByteArray();
     }
@@ -96,7 +95,7 @@ public final class AgentChannel {
 
     /** The kernel's log buffer, read by the agent (klogctl), one line per record without the level prefix. */
     public byte[] dmesg(Duration timeout) {
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        ReplyBuffer log = new ReplyBuffer("dmesg");
         Frame done = client.call(number, "dmesg", Protocol.DMESG, new byte[0], timeout, Protocol.DONE, frame -> {
             if (frame.type() != Protocol.DATA_REPLY) {
                 client.unexpected(frame);
@@ -114,7 +113,7 @@ public final class AgentChannel {
     }
 
     private JobResult jobResult(String what, int type, byte[] payload, Duration timeout) {
-        OutputCollector output = new OutputCollector(client.name());
+        OutputCollector output = new OutputCollector(client.name(), what);
         Frame status = client.call(number, what, type, payload, timeout, Protocol.JOB_STATUS, output);
         PayloadReader fields = new PayloadReader(status);
         int exitCode = fields.i32("exit code");

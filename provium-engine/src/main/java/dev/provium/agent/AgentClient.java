@@ -1,7 +1,6 @@
 package dev.provium.agent;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -150,8 +149,8 @@ public final class AgentClient implements AutoCloseable {
             throw new IllegalArgumentException("exec timeout " + timeout + " is not between 1 ms and 2^32-1 ms");
         }
         byte[] payload = new PayloadBuilder().u32(timeoutMillis).str(command).build();
-        OutputCollector output = new OutputCollector(name);
         String what = "exec `" + abbreviate(command) + "`";
+        OutputCollector output = new OutputCollector(name, what);
         Duration margin = execTimeoutMargin;
         Duration wait = timeout.plus(margin);
         String within = describe(wait) + " (guest-side timeout " + describe(timeout) + " + "
@@ -259,7 +258,7 @@ public final class AgentClient implements AutoCloseable {
 
     /** Reads the whole guest file {@code path}. */
     public byte[] readFile(String path, Duration timeout) {
-        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        ReplyBuffer data = new ReplyBuffer("read_file " + path);
         readFile(path, data, timeout);
         return data.toByteArray();
     }

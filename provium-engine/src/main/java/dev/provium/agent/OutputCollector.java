@@ -1,16 +1,18 @@
 package dev.provium.agent;
 
-import java.io.ByteArrayOutputStream;
 import java.util.function.Consumer;
 
 /** Collects the OUTPUT frames of an EXEC, JOB_WAIT or JOB_KILL into stdout and stderr. */
 final class OutputCollector implements Consumer<Frame> {
-    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    private final ReplyBuffer stdout;
+    private final ReplyBuffer stderr;
     private final String agentName;
 
-    OutputCollector(String agentName) {
+    /** @param what the request, as error messages name it, e.g. "exec `make`" */
+    OutputCollector(String agentName, String what) {
         this.agentName = agentName;
+        this.stdout = new ReplyBuffer("stdout of " + what);
+        this.stderr = new ReplyBuffer("stderr of " + what);
     }
 
     @Override

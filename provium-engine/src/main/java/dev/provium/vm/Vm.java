@@ -4,6 +4,7 @@ import dev.provium.agent.AgentChannel;
 import dev.provium.agent.AgentClient;
 import dev.provium.agent.AgentErrorException;
 import dev.provium.agent.AgentException;
+import dev.provium.agent.AgentOverflowException;
 import dev.provium.agent.AgentTimeoutException;
 import dev.provium.agent.ExecResult;
 import dev.provium.agent.Job;
@@ -309,8 +310,9 @@ public final class Vm implements GuestChannel, AutoCloseable {
             throw e;
         } catch (AgentException e) {
             VmException failure = running.trouble(what + " failed: " + e.getMessage(), e);
-            // The agent serves one request at a time: after a request it never answered, nothing else would be.
-            if (!running.qemu().isAlive() || agentChannel && e instanceof AgentTimeoutException) {
+            // The agent serves one request at a time: after a request it never finished, nothing else would be.
+            boolean channelStuck = e instanceof AgentTimeoutException || e instanceof AgentOverflowException;
+            if (!running.qemu().isAlive() || agentChannel && channelStuck) {
                 stop(State.FAILED);
             }
             throw failure;

@@ -1,0 +1,13 @@
+package dev.provium.agent;
+
+/**
+ * A reply grew past what the client keeps in memory ({@link ReplyBuffer#LIMIT}); the call was abandoned,
+ * but the agent may still be sending the rest of it.
+ */
+public class AgentOverflowException extends AgentException {
+    private static final long serialVersionUID = 1L;
+
+    public AgentOverflowException(String message) {
+        super(message);
+    }
+}
