@@ -28,10 +28,6 @@ record Frame(int type, int flags, int channel, int requestId, byte[] payload) {
         return new Frame(type, 0, Protocol.AGENT_CHANNEL, requestId, payload);
     }
 
-    boolean more() {
-        return (flags & Protocol.FLAG_MORE) != 0;
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof Frame f && type == f.type && flags == f.flags && channel == f.channel

@@ -8,7 +8,6 @@ final class Protocol {
     static final int HEADER_SIZE = 20;
     static final int MAX_PAYLOAD = 16 * 1024 * 1024;
     static final int MAX_DATA_CHUNK = 1024 * 1024;
-    static final int MAX_OUTPUT_CHUNK = 64 * 1024;
 
     static final int FLAG_MORE = 0x01;
     static final int AGENT_CHANNEL = 0;

@@ -7,8 +7,16 @@ import org.junit.platform.engine.support.hierarchical.Node;
 /** The engine's root: when every file has run, it ends engine-wide resources and prints the summary. */
 final class ProviumEngineDescriptor extends EngineDescriptor implements Node<ProviumExecutionContext> {
 
-    ProviumEngineDescriptor(UniqueId uniqueId) {
+    private final ProviumConfiguration config;
+
+    ProviumEngineDescriptor(UniqueId uniqueId, ProviumConfiguration config) {
         super(uniqueId, "Provium");
+        this.config = config;
+    }
+
+    /** The configuration read at discovery, used again for execution. */
+    ProviumConfiguration config() {
+        return config;
     }
 
     @Override

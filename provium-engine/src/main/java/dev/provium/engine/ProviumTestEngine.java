@@ -51,24 +51,28 @@ public final class ProviumTestEngine extends HierarchicalTestEngine<ProviumExecu
     @Override
     public TestDescriptor discover(EngineDiscoveryRequest request, UniqueId uniqueId) {
         ProviumConfiguration config = ProviumConfiguration.from(request.getConfigurationParameters());
-        ProviumEngineDescriptor engine = new ProviumEngineDescriptor(uniqueId);
+        ProviumEngineDescriptor engine = new ProviumEngineDescriptor(uniqueId, config);
         DiscoverySelectorResolver.resolve(request, engine, config);
         return engine;
     }
 
     @Override
     protected HierarchicalTestExecutorService createExecutorService(ExecutionRequest request) {
-        int parallelism = ProviumConfiguration.from(request.getConfigurationParameters()).parallelism();
+        int parallelism = config(request).parallelism();
         return parallelism == 1 ? new SameThreadHierarchicalTestExecutorService()
                 : new ForkJoinPoolHierarchicalTestExecutorService(new FixedParallelism(parallelism));
     }
 
     @Override
     protected ProviumExecutionContext createExecutionContext(ExecutionRequest request) {
-        ProviumConfiguration config = ProviumConfiguration.from(request.getConfigurationParameters());
+        ProviumConfiguration config = config(request);
         ResourceScope engineScope = new ResourceScope("the Provium engine run");
         return new ProviumExecutionContext(request.getEngineExecutionListener(), config,
                 bindings.create(config.project(), engineScope), engineScope,
                 new ConsoleReporter(System.out, config.progress()));
+    }
+
+    private static ProviumConfiguration config(ExecutionRequest request) {
+        return ((ProviumEngineDescriptor) request.getRootTestDescriptor()).config();
     }
 }

@@ -1,5 +1,7 @@
 package dev.provium.engine;
 
+import dev.provium.lua.FileRunContext;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -34,8 +36,7 @@ final class TestFiles {
         Path base = config.roots().stream().filter(path::startsWith).findFirst()
                 .orElseGet(() -> classpathRoot != null && path.startsWith(classpathRoot) ? classpathRoot
                         : path.startsWith(config.projectDir()) ? config.projectDir() : path.getParent());
-        String chunkName = path.startsWith(config.projectDir())
-                ? separators(config.projectDir().relativize(path)) : path.toString();
+        String chunkName = FileRunContext.chunkNameOf(path, config.projectDir());
         List<Path> moduleRoots = new ArrayList<>(config.roots());
         if (!moduleRoots.contains(base)) {
             moduleRoots.add(base);

@@ -37,6 +37,20 @@ public final class FileRunContext implements AutoCloseable {
         this.fileScope = new ResourceScope(chunkName);
     }
 
+    /**
+     * How a script is named in Lua messages and tracebacks: its path under the project directory with '/'
+     * separators, or its absolute path when it lies outside the project.
+     */
+    public static String chunkNameOf(Path script, Path projectDir) {
+        Path file = script.toAbsolutePath().normalize();
+        Path project = projectDir.toAbsolutePath().normalize();
+        if (!file.startsWith(project)) {
+            return file.toString();
+        }
+        Path relative = project.relativize(file);
+        return relative.toString().replace(relative.getFileSystem().getSeparator(), "/");
+    }
+
     public Path script() {
         return script;
     }

@@ -39,7 +39,7 @@ final class LuaFixtures {
     }
 
     private void build(Path script, FileRunContext requester, Path directory, FixtureInputs inputs) {
-        FileRunContext context = new FileRunContext(script, chunkName(script, requester.projectDir()),
+        FileRunContext context = new FileRunContext(script, FileRunContext.chunkNameOf(script, requester.projectDir()),
                 requester.projectDir(), requester.moduleRoots());
         FileVms vms = new FileVms(service, this, context);
         try {
@@ -80,10 +80,5 @@ final class LuaFixtures {
             return "\n--- guest console of " + vm.name() + " (last lines) ---\n" + tail.stripTrailing() + "\n---"
                     + vm.consoleLog().filter(Files::exists).map(log -> "\nconsole log: " + log).orElse("");
         }).orElse("");
-    }
-
-    private static String chunkName(Path script, Path projectDir) {
-        Path project = projectDir.toAbsolutePath().normalize();
-        return script.startsWith(project) ? project.relativize(script).toString() : script.toString();
     }
 }

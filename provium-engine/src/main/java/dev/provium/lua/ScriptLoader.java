@@ -101,8 +101,6 @@ final class ScriptLoader {
     }
 
     private String chunkName(Path file) {
-        Path absolute = file.toAbsolutePath().normalize();
-        Path project = context.projectDir().toAbsolutePath().normalize();
-        return absolute.startsWith(project) ? project.relativize(absolute).toString() : absolute.toString();
+        return FileRunContext.chunkNameOf(file, context.projectDir());
     }
 }

@@ -135,17 +135,8 @@ public final class QemuProcess implements AutoCloseable {
         return SETPRIV.isPresent();
     }
 
-    /** Kills every QEMU this JVM started that is still running; returns how many there were. */
-    public static int killAll() {
-        return LiveQemus.killAll();
-    }
-
     public long pid() {
         return process.pid();
-    }
-
-    public List<String> argv() {
-        return argv;
     }
 
     public boolean isAlive() {
@@ -184,10 +175,6 @@ public final class QemuProcess implements AutoCloseable {
     @Override
     public void close() {
         kill();
-    }
-
-    public Path outputFile() {
-        return outputFile;
     }
 
     /** What QEMU itself printed (its last 64 KiB), e.g. "could not load kernel". */

@@ -73,10 +73,6 @@ public final class VmService implements AutoCloseable {
         return Accelerator.choose(config.accel());
     }
 
-    /** Guests created here that have not been stopped yet. */
-    public List<Vm> liveVms() {
-        return List.copyOf(live);
-    }
 
     /** Kills every guest created here that is still running. */
     @Override
