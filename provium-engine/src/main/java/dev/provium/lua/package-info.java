@@ -11,10 +11,10 @@
  *       {@code fileScope()} for what lives until the file ends (VMs), {@code currentScope()} for what ends with
  *       the running {@code test()} (workers, jobs). Register {@link java.lang.AutoCloseable}s there.</li>
  *   <li>{@link dev.provium.lua.StringWrapper} builds the stdout/stderr values {@code vm:exec} returns.</li>
- *   <li>A binding reports user mistakes by throwing {@link org.luaj.vm2.LuaError} (Lua code can catch it with
- *       {@code pcall}); anything else it throws (say a VM launch exception whose message carries the console
- *       tail) ends the test as an error that keeps the exception as its cause, see
- *       {@link dev.provium.lua.LuaFailures}.</li>
+ *   <li>A binding reports user mistakes by throwing {@link org.luaj.vm2.LuaError}. Anything else it throws
+ *       (say a VM launch exception whose message carries the console tail) is an error too: {@code pcall}
+ *       catches it as its message, and uncaught it ends the test as an error that keeps the exception as its
+ *       cause, see {@link dev.provium.lua.LuaFailures}.</li>
  * </ul>
  */
 package dev.provium.lua;
