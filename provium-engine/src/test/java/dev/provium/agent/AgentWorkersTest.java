@@ -206,6 +206,8 @@ class AgentWorkersTest {
             int ping = raw.nextId();
             raw.send(new Frame(Protocol.PING, 0, worker.channel(), ping, new byte[] {1}));
             assertThat(raw.reply(worker.channel(), ping, TIMEOUT).type()).isEqualTo(Protocol.PONG);
+            // It tells the router of its answer after sending it, then reads its next request.
+            awaitSyscall(worker, "0 ", "waiting for its next request");
 
             ProcessHandle.of(worker.pid()).orElseThrow().destroyForcibly();
             awaitDead(worker.pid());
@@ -279,11 +281,15 @@ class AgentWorkersTest {
 
     /** Waits until /proc says the worker's thread sits in read(fd, ...). */
     private static void awaitBlockedInRead(WorkerInfo worker, long fd) throws Exception {
+        awaitSyscall(worker, "0 0x" + Long.toHexString(fd) + " ", "blocked in read(" + fd + ")");
+    }
+
+    /** Waits until the worker's thread sits in a system call whose /proc line starts with {@code prefix}. */
+    private static void awaitSyscall(WorkerInfo worker, String prefix, String what) throws Exception {
         Path syscall = Path.of("/proc", Long.toString(worker.pid()), "task", Long.toString(worker.tid()), "syscall");
-        String expected = "0 0x" + Long.toHexString(fd) + " ";
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!Files.readString(syscall).startsWith(expected)) {
-            assertThat(System.nanoTime() - deadline).as("worker %s never blocked in read(%d)", worker, fd).isNegative();
+        while (!Files.readString(syscall).startsWith(prefix)) {
+            assertThat(System.nanoTime() - deadline).as("worker %s never %s", worker, what).isNegative();
             Thread.sleep(10);
         }
     }

@@ -26,7 +26,12 @@ final class RawAgent implements AutoCloseable {
     private int nextId = 1;
 
     RawAgent(Path workDirectory, String name) {
-        agent = AgentProcess.startWithoutClient(workDirectory, name);
+        this(workDirectory, name, 0);
+    }
+
+    /** The agent with its address space limited to {@code kilobytes} (0: no limit). */
+    RawAgent(Path workDirectory, String name, long kilobytes) {
+        agent = AgentProcess.startWithoutClient(workDirectory, name, kilobytes);
         out = agent.process.getOutputStream();
         FrameReader reader = new FrameReader(Channels.newChannel(agent.process.getInputStream()));
         Thread thread = new Thread(() -> {
@@ -41,6 +46,10 @@ final class RawAgent implements AutoCloseable {
         }, "raw-agent-reader[" + name + "]");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    AgentProcess process() {
+        return agent;
     }
 
     int nextId() {
