@@ -13,7 +13,7 @@
 
 #define MAX_WORKERS 32
 #define MAX_CHANNELS (1 + MAX_WORKERS)
-/* Requests forwarded to one server and not answered yet; beyond that the router waits for answers. */
+/* Requests forwarded to one server and not answered yet that the router remembers. */
 #define MAX_PENDING 256
 
 enum channel_kind { CHANNEL_AGENT, CHANNEL_FORK, CHANNEL_THREAD };

@@ -164,11 +164,8 @@ static int route(const struct conn *c, const struct frame *f)
 					"no server on channel %u: no worker was spawned on it, or it has ended",
 					f->channel);
 	}
-	/* Too many unanswered: wait for answers (a frame half written was counted in when it started). */
-	if (is_request(f->type) && ch->partial == 0 && ch->pending_count == MAX_PENDING)
-		result = BLOCKED;
-	else
-		result = forward(ch, f->payload - FRAME_HEADER_SIZE, FRAME_HEADER_SIZE + (size_t)f->length);
+	result = forward(ch, f->payload - FRAME_HEADER_SIZE, FRAME_HEADER_SIZE + (size_t)f->length);
+	/* Beyond MAX_PENDING (a host that does not wait for answers) requests are not remembered. */
 	if (result == ROUTED && is_request(f->type) && ch->pending_count < MAX_PENDING)
 		ch->pending[ch->pending_count++] = f->id;
 	if (result == BLOCKED)
