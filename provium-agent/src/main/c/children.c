@@ -337,7 +337,7 @@ int child_reap(pid_t pid, int *status)
 	}
 }
 
-int child_wait_for(pid_t pid, int pidfd, int timeout_ms, int *status, struct pollfd *extra, int count)
+int child_wait_for(pid_t pid, int pidfd, int64_t timeout_ms, int *status, struct pollfd *extra, int count)
 {
 	int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
 	struct pollfd p[1 + CHILD_WAIT_EXTRA];
@@ -376,7 +376,7 @@ int child_wait_for(pid_t pid, int pidfd, int timeout_ms, int *status, struct pol
 	}
 }
 
-int child_wait(pid_t pid, int pidfd, int timeout_ms, int *status)
+int child_wait(pid_t pid, int pidfd, int64_t timeout_ms, int *status)
 {
 	return child_wait_for(pid, pidfd, timeout_ms, status, NULL, 0);
 }

@@ -76,14 +76,14 @@ int child_exit_code(int status);
  * Waits up to timeout_ms (-1: no limit) for the child to exit and reaps it: 1 with *status set when
  * it has exited, 0 when it still runs, -1 on failure (logged).
  */
-int child_wait(pid_t pid, int pidfd, int timeout_ms, int *status);
+int child_wait(pid_t pid, int pidfd, int64_t timeout_ms, int *status);
 
 /*
  * child_wait that also polls `count` (at most CHILD_WAIT_EXTRA) more descriptors: it returns 0 as
  * well when one of them has an event, which their revents then say.
  */
 #define CHILD_WAIT_EXTRA 4
-int child_wait_for(pid_t pid, int pidfd, int timeout_ms, int *status, struct pollfd *extra, int count);
+int child_wait_for(pid_t pid, int pidfd, int64_t timeout_ms, int *status, struct pollfd *extra, int count);
 
 /* Reaps the child if it has exited: child_wait without waiting. */
 int child_reap(pid_t pid, int *status);

@@ -9,7 +9,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -108,8 +107,8 @@ static int drain_output(struct server *s, const struct frame *f, struct command 
 	return 0;
 }
 
-/* Poll timeout until the deadline; kills the command when it has passed. */
-static int time_left(struct command *cmd, int64_t deadline)
+/* Time left until the deadline (-1: none); kills the command when it has passed. */
+static int64_t time_left(struct command *cmd, int64_t deadline)
 {
 	int64_t left;
 
@@ -117,7 +116,7 @@ static int time_left(struct command *cmd, int64_t deadline)
 		return -1;
 	left = deadline - now_ms();
 	if (left > 0)
-		return left > INT32_MAX ? INT32_MAX : (int)left;
+		return left;
 	children_kill_group(&cmd->group);
 	cmd->timed_out = 1;
 	return -1;
@@ -136,7 +135,8 @@ static int pump(struct server *s, const struct frame *f, struct command *cmd, ui
 			server_hangup(s),
 		};
 
-		exited = child_wait_for(cmd->group.pid, cmd->group.pidfd, time_left(cmd, deadline), &cmd->status, p, 3);
+		exited = child_wait_for(cmd->group.pid, cmd->group.pidfd, time_left(cmd, deadline), &cmd->status,
+					p, 3);
 		if (exited != 0)
 			break;
 		if (p[0].revents && forward_output(s, f, cmd, STREAM_STDOUT) < 0)

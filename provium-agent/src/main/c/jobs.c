@@ -8,12 +8,10 @@
 
 #include <errno.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define JOB_FLAG_RUNNING 0x02
@@ -125,8 +123,7 @@ static struct job *find(struct jobs *j, uint32_t id)
 static int wait_job(struct server *s, struct job *job, uint32_t timeout_ms)
 {
 	struct pollfd hangup = server_hangup(s);
-	int wait = timeout_ms > INT32_MAX ? INT32_MAX : (int)timeout_ms;
-	int exited = child_wait_for(job->group.pid, job->group.pidfd, wait, &job->status, &hangup, 1);
+	int exited = child_wait_for(job->group.pid, job->group.pidfd, timeout_ms, &job->status, &hangup, 1);
 
 	job->done = exited > 0;
 	return exited < 0 ? -1 : 0;

@@ -346,9 +346,11 @@ static int build_poll_set(const struct conn *c, struct poll_set *set)
 		if (!ch->used)
 			continue;
 		set->channel[set->n] = ch->number;
+		/* POLLIN: the server's answers, or its end. */
 		set->p[set->n++] = (struct pollfd){
 			.fd = ch->fd,
-			.events = POLLIN | POLLRDHUP | (ch->queue.end > ch->queue.start || ch->partial > 0 ? POLLOUT : 0),
+			.events = POLLIN | POLLRDHUP |
+				  (ch->queue.end > ch->queue.start || ch->partial > 0 ? POLLOUT : 0),
 		};
 	}
 	channels_unlock();
