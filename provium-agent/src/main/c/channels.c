@@ -15,6 +15,7 @@
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct channel table[MAX_CHANNELS];
 static uint16_t last_number;
+static int wrapped;		/* every number has been given once */
 
 void channels_lock(void)
 {
@@ -46,7 +47,8 @@ struct channel *channels_slot(int i)
 static uint16_t next_number(void)
 {
 	do {
-		last_number++;
+		if (++last_number == 0)
+			wrapped = 1;
 	} while (last_number == 0 || channels_find(last_number) != NULL);
 	return last_number;
 }
@@ -65,6 +67,11 @@ struct channel *channels_add(int agent)
 		}
 	}
 	return NULL;
+}
+
+int channels_given(uint16_t number)
+{
+	return number != 0 && (wrapped || number <= last_number);
 }
 
 void channels_free(struct channel *ch)

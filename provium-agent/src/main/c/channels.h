@@ -13,6 +13,8 @@
 
 #define MAX_WORKERS 32
 #define MAX_CHANNELS (1 + MAX_WORKERS)
+/* Requests forwarded to one server and not answered yet that the router remembers. */
+#define MAX_PENDING 256
 
 enum channel_kind { CHANNEL_AGENT, CHANNEL_FORK, CHANNEL_THREAD };
 
@@ -31,9 +33,19 @@ struct channel {
 	pid_t tid;		/* the worker's thread (its pid for a forked worker) */
 	pthread_t thread;	/* a thread worker */
 	int ending;		/* being killed: the router closes it and forgets the channel */
-	int has_request;	/* the last request the router forwarded, for a report if the server dies */
-	uint32_t last_request;
+	int input_closed;	/* the host's input ended: the router shut its end down for writing */
+	/*
+	 * The ids of the requests forwarded and not answered yet, oldest first, for a report if the server
+	 * ends by itself: the server tells the router the id of every final reply it sends (4 bytes, read
+	 * into `answer` until whole).
+	 */
+	uint32_t pending[MAX_PENDING];
+	int pending_count;
+	unsigned char answer[4];
+	size_t answer_len;
 	struct queue queue;
+	/* Bytes of the frame at the head of the input already written to the server (see router.c). */
+	size_t partial;
 };
 
 void channels_lock(void);
@@ -49,6 +61,9 @@ struct channel *channels_slot(int i);
 
 /* A free slot with an unused number (the agent's: 0), NULL when the table is full. */
 struct channel *channels_add(int agent);
+
+/* 1 when `number` was given to a worker (it may have ended since), 0 when it never was. */
+int channels_given(uint16_t number);
 
 /* Closes the router's end and frees the slot. */
 void channels_free(struct channel *ch);

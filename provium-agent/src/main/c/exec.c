@@ -9,67 +9,22 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #define STREAM_STDOUT 1
 #define STREAM_STDERR 2
-#define EXIT_KILLED 0x01
 #define EXIT_TIMED_OUT 0x02
 /* After the command exits, how many reads per stream collect what it left in the pipes. */
 #define DRAIN_READS 64
 
 struct command {
-	pid_t pid;
-	int pidfd;
+	struct child_group group;
 	int out[2];		/* read ends for stdout and stderr; -1 once closed */
 	int timed_out;
 	int status;
 };
-
-/* Makes fd `to` refer to `from` and stay open across exec. */
-static int move_fd(int from, int to)
-{
-	if (from == to)
-		return fcntl(to, F_SETFD, 0);
-	return dup2(from, to) < 0 ? -1 : 0;
-}
-
-static void child_stdin(void)
-{
-	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0) {
-		dprintf(STDERR_FILENO, "provium-agent: open /dev/null: %s\n", strerror(errno));
-		close(STDIN_FILENO);
-		return;
-	}
-	if (move_fd(fd, STDIN_FILENO) < 0)
-		dprintf(STDERR_FILENO, "provium-agent: dup2 /dev/null: %s\n", strerror(errno));
-}
-
-_Noreturn void exec_shell(char *command, int out, int err)
-{
-	setpgid(0, 0);
-	if (move_fd(out, STDOUT_FILENO) < 0 || move_fd(err, STDERR_FILENO) < 0)
-		_exit(127);
-	child_stdin();
-	children_prepare_exec();
-	execl("/bin/sh", "sh", "-c", command, (char *)NULL);
-	dprintf(STDERR_FILENO, "provium-agent: exec /bin/sh: %s\n", strerror(errno));
-	_exit(127);
-}
-
-int exec_exit_code(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 0;
-}
 
 static void close_fd(int *fd)
 {
@@ -80,7 +35,7 @@ static void close_fd(int *fd)
 
 static int start_command(struct command *cmd, unsigned char *command, uint32_t length)
 {
-	int out[2], err[2];
+	int out[2], err[2], started;
 
 	if (pipe2(out, O_CLOEXEC) < 0) {
 		log_error("pipe2 for the command's stdout: %s", strerror(errno));
@@ -92,26 +47,19 @@ static int start_command(struct command *cmd, unsigned char *command, uint32_t l
 		close(out[1]);
 		return -1;
 	}
-	cmd->pid = fork();
-	if (cmd->pid == 0) {
-		command[length] = '\0';
-		exec_shell((char *)command, out[1], err[1]);
-	}
-	if (cmd->pid < 0)
-		log_error("fork for /bin/sh: %s", strerror(errno));
+	started = children_spawn_group(&cmd->group, command, length, out[1], err[1]);
 	close(out[1]);
 	close(err[1]);
 	cmd->out[0] = out[0];
 	cmd->out[1] = err[0];
-	if (cmd->pid < 0) {
+	if (started < 0) {
+		int saved = errno;
+
 		close_fd(&cmd->out[0]);
 		close_fd(&cmd->out[1]);
+		errno = saved;
 		return -1;
 	}
-	/* Also here, so the group exists before the timeout can kill it. */
-	setpgid(cmd->pid, cmd->pid);
-	children_track(-cmd->pid);
-	cmd->pidfd = child_pidfd(cmd->pid);
 	set_nonblocking(cmd->out[0]);
 	set_nonblocking(cmd->out[1]);
 	return 0;
@@ -159,14 +107,8 @@ static int drain_output(struct server *s, const struct frame *f, struct command 
 	return 0;
 }
 
-static void kill_command(struct command *cmd)
-{
-	if (kill(-cmd->pid, SIGKILL) < 0 && errno != ESRCH)
-		log_error("kill process group %d: %s", (int)cmd->pid, strerror(errno));
-}
-
-/* Poll timeout until the deadline; kills the command when it has passed. */
-static int time_left(struct command *cmd, int64_t deadline)
+/* Time left until the deadline (-1: none); kills the command when it has passed. */
+static int64_t time_left(struct command *cmd, int64_t deadline)
 {
 	int64_t left;
 
@@ -174,8 +116,8 @@ static int time_left(struct command *cmd, int64_t deadline)
 		return -1;
 	left = deadline - now_ms();
 	if (left > 0)
-		return left > 60000 ? 60000 : (int)left;
-	kill_command(cmd);
+		return left;
+	children_kill_group(&cmd->group);
 	cmd->timed_out = 1;
 	return -1;
 }
@@ -186,28 +128,22 @@ static int pump(struct server *s, const struct frame *f, struct command *cmd, ui
 	int64_t deadline = timeout_ms > 0 ? now_ms() + timeout_ms : -1;
 	int exited;
 
-	while ((exited = child_reap(cmd->pid, &cmd->status)) == 0) {
-		struct pollfd p[4] = {
+	for (;;) {
+		struct pollfd p[3] = {
 			{ .fd = cmd->out[0], .events = POLLIN },
 			{ .fd = cmd->out[1], .events = POLLIN },
-			{ .fd = cmd->pidfd, .events = POLLIN },
-			{ .fd = s->channel != 0 ? s->conn.in_fd : -1, .events = POLLRDHUP },
+			server_hangup(s),
 		};
-		int wait = time_left(cmd, deadline);
 
-		if (cmd->pidfd < 0 && (wait < 0 || wait > 50))
-			wait = 50;	/* no pidfd: look again soon */
-		if (poll(p, 4, wait) < 0) {
-			if (errno == EINTR)
-				continue;
-			log_error("poll: %s", strerror(errno));
-			return -1;
-		}
+		exited = child_wait_for(cmd->group.pid, cmd->group.pidfd, time_left(cmd, deadline), &cmd->status,
+					p, 3);
+		if (exited != 0)
+			break;
 		if (p[0].revents && forward_output(s, f, cmd, STREAM_STDOUT) < 0)
 			return -1;
 		if (p[1].revents && forward_output(s, f, cmd, STREAM_STDERR) < 0)
 			return -1;
-		if (p[3].revents & (POLLRDHUP | POLLHUP | POLLERR))
+		if (p[2].revents & (POLLRDHUP | POLLHUP | POLLERR))
 			return -1;
 	}
 	if (exited < 0)
@@ -218,42 +154,44 @@ static int pump(struct server *s, const struct frame *f, struct command *cmd, ui
 /* Nobody waits for the result any more: the command must not outlive the request. */
 static void abandon(struct command *cmd)
 {
-	kill_command(cmd);
-	child_wait(cmd->pid, cmd->pidfd, -1, &cmd->status);
+	children_kill_group(&cmd->group);
+	child_wait(cmd->group.pid, cmd->group.pidfd, -1, &cmd->status);
 }
 
 static void release(struct command *cmd)
 {
 	close_fd(&cmd->out[0]);
 	close_fd(&cmd->out[1]);
-	fd_close_internal(cmd->pidfd);
-	children_untrack(-cmd->pid);
+	children_release_group(&cmd->group);
 }
 
-static int send_exit(struct server *s, const struct frame *f, const struct command *cmd)
+int exec_send_status(struct server *s, const struct frame *f, uint8_t type, int32_t code, uint8_t flags,
+		     int status)
 {
 	unsigned char buf[6];
 	struct encoder e = { .buf = buf, .cap = sizeof buf };
-	int32_t code = exec_exit_code(cmd->status);
-	uint8_t flags = 0, sig = 0;
+	uint8_t sig = 0;
 
-	if (WIFSIGNALED(cmd->status)) {
-		sig = (uint8_t)WTERMSIG(cmd->status);
-		flags |= EXIT_KILLED;
-	}
-	if (cmd->timed_out) {
-		flags |= EXIT_TIMED_OUT;
-		code = 128 + SIGKILL;
+	if (WIFSIGNALED(status)) {
+		sig = (uint8_t)WTERMSIG(status);
+		flags |= STATUS_SIGNALED;
 	}
 	enc_u32(&e, (uint32_t)code);
 	enc_u8(&e, flags);
 	enc_u8(&e, sig);
-	return frame_send(&s->conn, T_EXIT, 0, f->channel, f->id, e.buf, e.len);
+	return frame_send(&s->conn, type, 0, f->channel, f->id, e.buf, e.len);
+}
+
+static int send_exit(struct server *s, const struct frame *f, const struct command *cmd)
+{
+	if (cmd->timed_out)
+		return exec_send_status(s, f, T_EXIT, 128 + SIGKILL, EXIT_TIMED_OUT, cmd->status);
+	return exec_send_status(s, f, T_EXIT, child_exit_code(cmd->status), 0, cmd->status);
 }
 
 int exec_request(struct server *s, struct frame *f)
 {
-	struct command cmd = { .out = { -1, -1 }, .pidfd = -1 };
+	struct command cmd = { .out = { -1, -1 }, .group = { .pidfd = -1 } };
 	struct decoder d;
 	unsigned char *command;
 	uint32_t timeout_ms, length;

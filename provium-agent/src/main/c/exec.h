@@ -11,13 +11,15 @@ struct server;
 /* Answers one EXEC request; -1 when the connection failed. */
 int exec_request(struct server *s, struct frame *f);
 
-/*
- * In a forked child: makes `out` and `err` its stdout and stderr, stdin /dev/null, its own process
- * group, then execs /bin/sh -c command. Never returns.
- */
-_Noreturn void exec_shell(char *command, int out, int err);
+/* EXIT and JOB_STATUS flag bit 0: a signal killed the command. */
+#define STATUS_SIGNALED 0x01
 
-/* Exit code like a shell's: the status, or 128 + the signal that killed it. */
-int exec_exit_code(int status);
+/*
+ * Sends EXIT or JOB_STATUS (`type`), which share their payload: i32 code, u8 flags, u8 signal. When
+ * the wait status `status` says a signal killed the command, STATUS_SIGNALED is added to `flags` and
+ * the signal is sent; otherwise the signal is 0. -1 when the connection failed.
+ */
+int exec_send_status(struct server *s, const struct frame *f, uint8_t type, int32_t code, uint8_t flags,
+		     int status);
 
 #endif

@@ -8,15 +8,12 @@
 
 #include <errno.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#define JOB_FLAG_SIGNALED 0x01
 #define JOB_FLAG_RUNNING 0x02
 /* How long a SIGKILLed job may take to go (e.g. out of an uninterruptible sleep). */
 #define KILL_WAIT_MS 10000
@@ -29,7 +26,7 @@ void jobs_init(struct jobs *j)
 
 	memset(j, 0, sizeof *j);
 	for (i = 0; i < MAX_JOBS; i++) {
-		j->slot[i].pidfd = -1;
+		j->slot[i].group.pidfd = -1;
 		j->slot[i].spool[0] = j->slot[i].spool[1] = -1;
 	}
 }
@@ -38,10 +35,9 @@ static void free_slot(struct job *job)
 {
 	fd_close_internal(job->spool[0]);
 	fd_close_internal(job->spool[1]);
-	fd_close_internal(job->pidfd);
-	children_untrack(-job->pid);
+	children_release_group(&job->group);
 	memset(job, 0, sizeof *job);
-	job->pidfd = job->spool[0] = job->spool[1] = -1;
+	job->group.pidfd = job->spool[0] = job->spool[1] = -1;
 }
 
 static struct job *free_slot_of(struct jobs *j)
@@ -74,17 +70,7 @@ static int start(struct job *job, unsigned char *command, uint32_t length)
 {
 	if (open_spools(job) < 0)
 		return -1;
-	job->pid = fork();
-	if (job->pid == 0) {
-		command[length] = '\0';
-		exec_shell((char *)command, job->spool[0], job->spool[1]);
-	}
-	if (job->pid < 0)
-		return -1;
-	setpgid(job->pid, job->pid);
-	children_track(-job->pid);
-	job->pidfd = child_pidfd(job->pid);
-	return 0;
+	return children_spawn_group(&job->group, command, length, job->spool[0], job->spool[1]);
 }
 
 int jobs_start(struct server *s, struct frame *f)
@@ -118,7 +104,7 @@ int jobs_start(struct server *s, struct frame *f)
 					strerror(err));
 	}
 	enc_u32(&e, job->id);
-	enc_u32(&e, (uint32_t)job->pid);
+	enc_u32(&e, (uint32_t)job->group.pid);
 	return frame_send(&s->conn, T_JOB_STARTED, 0, f->channel, f->id, e.buf, e.len);
 }
 
@@ -136,40 +122,19 @@ static struct job *find(struct jobs *j, uint32_t id)
 /* Waits up to timeout_ms for the job to exit; gives up early when the worker is being killed. */
 static int wait_job(struct server *s, struct job *job, uint32_t timeout_ms)
 {
-	int64_t deadline = now_ms() + timeout_ms;
+	struct pollfd hangup = server_hangup(s);
+	int exited = child_wait_for(job->group.pid, job->group.pidfd, timeout_ms, &job->status, &hangup, 1);
 
-	for (;;) {
-		int64_t left = deadline - now_ms();
-		struct pollfd p[2] = {
-			{ .fd = job->pidfd, .events = POLLIN },
-			{ .fd = s->channel != 0 ? s->conn.in_fd : -1, .events = POLLRDHUP },
-		};
-		int exited = child_reap(job->pid, &job->status);
-
-		if (exited != 0) {
-			job->done = exited > 0;
-			return exited < 0 ? -1 : 0;
-		}
-		if (left <= 0 || server_hung_up(s))
-			return 0;
-		if (left > 60000)
-			left = 60000;
-		if (job->pidfd < 0 && left > 50)
-			left = 50;
-		if (poll(p, 2, (int)left) < 0 && errno != EINTR) {
-			log_error("poll: %s", strerror(errno));
-			return -1;
-		}
-	}
+	job->done = exited > 0;
+	return exited < 0 ? -1 : 0;
 }
 
 static int kill_job(struct job *job)
 {
 	if (job->done)
 		return 0;
-	if (kill(-job->pid, SIGKILL) < 0 && errno != ESRCH)
-		log_error("kill process group %d: %s", (int)job->pid, strerror(errno));
-	if (child_wait(job->pid, job->pidfd, KILL_WAIT_MS, &job->status) != 1)
+	children_kill_group(&job->group);
+	if (child_wait(job->group.pid, job->group.pidfd, KILL_WAIT_MS, &job->status) != 1)
 		return -1;
 	job->done = 1;
 	return 0;
@@ -203,24 +168,9 @@ static int send_spool(struct server *s, const struct frame *f, const struct job 
 
 static int send_status(struct server *s, const struct frame *f, const struct job *job)
 {
-	unsigned char buf[6];
-	struct encoder e = { .buf = buf, .cap = sizeof buf };
-	uint8_t flags = 0, sig = 0;
-	int32_t code = -1;
-
-	if (!job->done) {
-		flags |= JOB_FLAG_RUNNING;
-	} else {
-		code = exec_exit_code(job->status);
-		if (WIFSIGNALED(job->status)) {
-			flags |= JOB_FLAG_SIGNALED;
-			sig = (uint8_t)WTERMSIG(job->status);
-		}
-	}
-	enc_u32(&e, (uint32_t)code);
-	enc_u8(&e, flags);
-	enc_u8(&e, sig);
-	return frame_send(&s->conn, T_JOB_STATUS, 0, f->channel, f->id, e.buf, e.len);
+	if (!job->done)
+		return exec_send_status(s, f, T_JOB_STATUS, -1, JOB_FLAG_RUNNING, 0);
+	return exec_send_status(s, f, T_JOB_STATUS, child_exit_code(job->status), 0, job->status);
 }
 
 static int unknown_job(struct server *s, const struct frame *f, const char *request, uint32_t id)
@@ -255,7 +205,7 @@ int jobs_finish(struct server *s, struct frame *f)
 		return unknown_job(s, f, request, id);
 	if (!job->done && (killing ? kill_job(job) : wait_job(s, job, timeout_ms)) < 0)
 		return frame_send_error(&s->conn, f->channel, f->id, E_OS_ERROR, 0,
-					"%s: job %u (pid %d) did not end%s", request, id, (int)job->pid,
+					"%s: job %u (pid %d) did not end%s", request, id, (int)job->group.pid,
 					killing ? " within 10 s of SIGKILL" : "");
 	for (stream = 0; stream < 2; stream++) {
 		result = send_spool(s, f, job, stream);
@@ -277,7 +227,7 @@ void jobs_end_all(struct jobs *j)
 			continue;
 		if (kill_job(&j->slot[i]) < 0)
 			log_error("job %u (pid %d) did not end within 10 s of SIGKILL", j->slot[i].id,
-				  (int)j->slot[i].pid);
+				  (int)j->slot[i].group.pid);
 		free_slot(&j->slot[i]);
 	}
 }

@@ -6,6 +6,7 @@
 #ifndef PROVIUM_JOBS_H
 #define PROVIUM_JOBS_H
 
+#include "children.h"
 #include "protocol.h"
 
 #include <sys/types.h>
@@ -16,8 +17,7 @@ struct server;
 
 struct job {
 	uint32_t id;		/* 0: a free slot */
-	pid_t pid;
-	int pidfd;
+	struct child_group group;
 	int spool[2];		/* memfds holding stdout and stderr */
 	int done;
 	int status;

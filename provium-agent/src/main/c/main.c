@@ -86,6 +86,7 @@ static int parse_options(int argc, char *argv[], struct options *opt, int *exit_
 static int open_connection(const struct options *opt, struct conn *c)
 {
 	c->port = opt->init;
+	c->router_fd = -1;
 	if (opt->init) {
 		c->in_fd = c->out_fd = init_open_port();
 		return c->in_fd < 0 ? -1 : 0;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 /*
@@ -295,6 +296,22 @@ void frame_writer_unlock(void)
 		pthread_mutex_unlock(writer_lock);
 }
 
+/* The request `id` has its final reply: tells the router (see router.c), unless it is gone. */
+static void tell_router(int fd, uint32_t id)
+{
+	unsigned char answered[4];
+
+	put_u32(answered, id);
+	while (send(fd, answered, sizeof answered, MSG_NOSIGNAL) < 0) {
+		if (errno == EPIPE || errno == ECONNRESET)
+			return;	/* the router closed the channel: the worker is being killed */
+		if (errno != EINTR) {
+			log_error("telling the router that request %u is answered: %s", id, strerror(errno));
+			return;
+		}
+	}
+}
+
 int frame_send_iov(const struct conn *c, uint8_t type, uint8_t flags, uint16_t channel, uint32_t id,
 		   const struct iovec *payload, int count)
 {
@@ -327,6 +344,8 @@ int frame_send_iov(const struct conn *c, uint8_t type, uint8_t flags, uint16_t c
 		log_error("write to the host: %s", strerror(errno));
 		return -1;
 	}
+	if (c->router_fd >= 0 && type != T_OUTPUT && type != T_DATA_OUT)
+		tell_router(c->router_fd, id);
 	return 0;
 }
 

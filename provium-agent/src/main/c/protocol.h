@@ -71,6 +71,8 @@ struct conn {
 	int out_fd;
 	/* A virtio port: end of input or a hang-up means "no host connected yet", not the end. */
 	int port;
+	/* A server's socket to the router, told the request id of every final reply sent; -1 for none. */
+	int router_fd;
 };
 
 struct frame {
@@ -135,7 +137,10 @@ int frame_writer_setup(void);
 void frame_writer_lock(void);
 void frame_writer_unlock(void);
 
-/* Sends one frame; -1 when the connection cannot be written any more (logged). */
+/*
+ * Sends one frame; -1 when the connection cannot be written any more (logged). A final reply (any type
+ * but OUTPUT and DATA) is then announced on c->router_fd, so the router knows the request is answered.
+ */
 int frame_send(const struct conn *c, uint8_t type, uint8_t flags, uint16_t channel, uint32_t id,
 	       const void *payload, size_t length);
 

@@ -26,6 +26,10 @@ static pthread_t agent_thread;
 static int blocked = -1;
 /* On a virtio port with no host connected: when to look at the port again. */
 static int64_t hangup_until;
+/* The host's input ended: the servers get to the end of what they were sent, then the router returns. */
+static int input_ended;
+/* After the input ended: channel 0's server has served everything and ended. */
+static int agent_server_done;
 
 static void *serve_agent(void *arg)
 {
@@ -85,7 +89,7 @@ static int queue_append(struct queue *q, const unsigned char *bytes, size_t n)
 		unsigned char *bigger = realloc(q->buf, cap > QUEUE_MAX ? QUEUE_MAX : cap);
 
 		if (bigger == NULL)
-			return BLOCKED;	/* tried again once the queue has drained */
+			return BLOCKED;	/* the caller keeps the rest and tries again */
 		q->buf = bigger;
 		q->cap = cap > QUEUE_MAX ? QUEUE_MAX : cap;
 	}
@@ -110,6 +114,8 @@ static void flush(struct channel *ch)
 {
 	struct queue *q = &ch->queue;
 
+	if (q->start == q->end)
+		return;
 	q->start += write_some(ch->fd, q->buf + q->start, q->end - q->start);
 	if (q->start == q->end) {
 		free(q->buf);
@@ -117,20 +123,31 @@ static void flush(struct channel *ch)
 	}
 }
 
+/*
+ * Writes what the server's socket takes and queues the rest. When the queue cannot take the rest (it
+ * holds a frame already, or memory is short), the frame stays at the head of the input with its first
+ * ch->partial bytes written: BLOCKED, and once the socket takes more the router goes on from there.
+ */
 static int forward(struct channel *ch, const unsigned char *bytes, size_t n)
 {
-	size_t written = 0;
+	size_t written = ch->partial;
 
 	if (ch->queue.end == ch->queue.start)
-		written = write_some(ch->fd, bytes, n);
-	return written == n ? ROUTED : queue_append(&ch->queue, bytes + written, n - written);
+		written += write_some(ch->fd, bytes + written, n - written);
+	if (written < n && queue_append(&ch->queue, bytes + written, n - written) == BLOCKED) {
+		ch->partial = written;
+		return BLOCKED;
+	}
+	ch->partial = 0;
+	return ROUTED;
 }
 
 /* ---- routing ---- */
 
+/* The server answers every frame but DATA with exactly one final reply (an ERROR for unknown types). */
 static int is_request(uint8_t type)
 {
-	return type >= T_FIRST_REQUEST && type <= T_LAST_REQUEST && type != T_DATA_IN;
+	return type != T_DATA_IN;
 }
 
 /* ROUTED, BLOCKED (give the frame back and wait), or -1 when the host connection failed. */
@@ -148,10 +165,9 @@ static int route(const struct conn *c, const struct frame *f)
 					f->channel);
 	}
 	result = forward(ch, f->payload - FRAME_HEADER_SIZE, FRAME_HEADER_SIZE + (size_t)f->length);
-	if (result == ROUTED && is_request(f->type)) {
-		ch->has_request = 1;
-		ch->last_request = f->id;
-	}
+	/* Beyond MAX_PENDING (a host that does not wait for answers) requests are not remembered. */
+	if (result == ROUTED && is_request(f->type) && ch->pending_count < MAX_PENDING)
+		ch->pending[ch->pending_count++] = f->id;
 	if (result == BLOCKED)
 		blocked = f->channel;
 	channels_unlock();
@@ -194,25 +210,87 @@ static int drain_input(const struct conn *c)
 	return 0;
 }
 
-/* ---- servers that end ---- */
+/* ---- servers that answer and end ---- */
 
+/* The server sent the final reply to request `id`: it is not pending any more. */
+static void answered(struct channel *ch, uint32_t id)
+{
+	int i;
+
+	for (i = 0; i < ch->pending_count; i++) {
+		if (ch->pending[i] == id) {
+			memmove(&ch->pending[i], &ch->pending[i + 1],
+				(size_t)(ch->pending_count - i - 1) * sizeof ch->pending[0]);
+			ch->pending_count--;
+			return;
+		}
+	}
+}
+
+/* Reads the ids of the final replies the server sent (u32 each); 1 once the server has hung up. */
+static int read_answers(struct channel *ch)
+{
+	unsigned char buf[256];
+
+	for (;;) {
+		ssize_t n = read(ch->fd, buf, sizeof buf), i;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (n <= 0)
+			return 1;
+		for (i = 0; i < n; i++) {
+			ch->answer[ch->answer_len++] = buf[i];
+			if (ch->answer_len < sizeof ch->answer)
+				continue;
+			answered(ch, (uint32_t)ch->answer[0] | (uint32_t)ch->answer[1] << 8 |
+					     (uint32_t)ch->answer[2] << 16 | (uint32_t)ch->answer[3] << 24);
+			ch->answer_len = 0;
+		}
+	}
+}
+
+/* A server that hung up without being killed, and the requests it had not answered. */
 struct ended {
 	uint16_t channel;
-	int has_request;
-	uint32_t request;
+	enum channel_kind kind;
+	pid_t pid;
+	pthread_t thread;
+	int pending_count;
+	uint32_t pending[MAX_PENDING];
 };
 
-/* A worker ended by itself: its last request, if any, gets an answer here. Channel 0 is fatal. */
+/*
+ * A server ended by itself (a worker's process crashed, or a SYSCALL ended it): nobody else waits for
+ * its worker, so the router lets it go, and answers every request it had not answered. Channel 0 is
+ * fatal, unless the input ended and it has served everything. -1 when the agent cannot go on.
+ */
 static int channel_ended(const struct conn *c, const struct ended *e)
 {
+	int i;
+
+	if (e->channel == 0 && input_ended) {
+		agent_server_done = 1;
+		return 0;
+	}
 	if (e->channel == 0) {
 		log_error("the agent's server thread ended");
 		return -1;
 	}
-	if (!e->has_request)
-		return 0;
-	return frame_send_error(c, e->channel, e->request, E_UNKNOWN_CHANNEL, 0,
-				"the worker on channel %u ended while serving request %u", e->channel, e->request);
+	if (e->kind == CHANNEL_FORK)
+		children_collect(e->pid);
+	else
+		pthread_detach(e->thread);
+	/* After the end of the input nobody waits for answers (and the host may be gone). */
+	for (i = 0; i < e->pending_count && !input_ended; i++) {
+		if (frame_send_error(c, e->channel, e->pending[i], E_UNKNOWN_CHANNEL, 0,
+				     "the worker on channel %u ended before it answered request %u", e->channel,
+				     e->pending[i]) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* ---- the loop ---- */
@@ -252,11 +330,11 @@ static int build_poll_set(const struct conn *c, struct poll_set *set)
 	forget_ended();
 	set->n = 0;
 	set->port = -1;
-	if (blocked < 0 && now >= hangup_until) {
+	if (!input_ended && blocked < 0 && now >= hangup_until) {
 		set->port = set->n;
 		set->p[set->n++] = (struct pollfd){ .fd = c->in_fd, .events = POLLIN };
 		timeout = rx_timeout();
-	} else if (blocked < 0) {
+	} else if (!input_ended && blocked < 0) {
 		timeout = (int)(hangup_until - now);
 	}
 	set->children = set->n;
@@ -268,22 +346,38 @@ static int build_poll_set(const struct conn *c, struct poll_set *set)
 		if (!ch->used)
 			continue;
 		set->channel[set->n] = ch->number;
+		/* POLLIN: the server's answers, or its end. */
 		set->p[set->n++] = (struct pollfd){
 			.fd = ch->fd,
-			.events = POLLRDHUP | (ch->queue.end > ch->queue.start ? POLLOUT : 0),
+			.events = POLLIN | POLLRDHUP |
+				  (ch->queue.end > ch->queue.start || ch->partial > 0 ? POLLOUT : 0),
 		};
 	}
 	channels_unlock();
 	return timeout;
 }
 
-/* Flushes queues that can take more and forgets servers that hung up; -1 when channel 0 did. */
+/* Copies what channel_ended needs of a server that hung up. */
+static void note_ended(const struct channel *ch, struct ended *e)
+{
+	e->channel = ch->number;
+	e->kind = ch->kind;
+	e->pid = ch->pid;
+	e->thread = ch->thread;
+	e->pending_count = ch->pending_count;
+	memcpy(e->pending, ch->pending, (size_t)ch->pending_count * sizeof ch->pending[0]);
+}
+
+/*
+ * Flushes queues that can take more, takes in the servers' answers and forgets servers that hung up;
+ * -1 when the agent cannot go on.
+ */
 static int serve_channels(const struct conn *c, const struct poll_set *set)
 {
+	static struct ended e;	/* large: not on the stack */
 	int i;
 
 	for (i = 0; i < set->n; i++) {
-		struct ended e = { 0 };
 		struct channel *ch;
 		int gone = 0;
 
@@ -294,9 +388,10 @@ static int serve_channels(const struct conn *c, const struct poll_set *set)
 		if (ch != NULL && ch->fd == set->p[i].fd) {
 			if (set->p[i].revents & POLLOUT)
 				flush(ch);
-			if (set->p[i].revents & (POLLRDHUP | POLLHUP | POLLERR | POLLIN)) {
+			if ((set->p[i].revents & ~POLLOUT) && read_answers(ch)) {
 				gone = !ch->ending;
-				e = (struct ended){ ch->number, ch->has_request, ch->last_request };
+				if (gone)
+					note_ended(ch, &e);
 				channels_free(ch);
 			}
 			if (blocked == set->channel[i] && (ch->fd < 0 || ch->queue.end == ch->queue.start)) {
@@ -337,8 +432,11 @@ static int read_input(const struct conn *c, const struct poll_set *set)
 	return KEEP_GOING;
 }
 
-/* The host is done: channel 0 serves what it was sent, then the router returns. */
-static int end_input(void)
+/*
+ * The host is done: each server gets the end of its input once it has taken what it was sent, serves
+ * it and ends; the router returns when channel 0 has.
+ */
+static void end_inputs(void)
 {
 	int i;
 
@@ -346,20 +444,12 @@ static int end_input(void)
 	for (i = 0; i < MAX_CHANNELS; i++) {
 		struct channel *ch = channels_slot(i);
 
-		if (!ch->used)
-			continue;
-		while (ch->queue.end > ch->queue.start) {
-			struct pollfd p = { .fd = ch->fd, .events = POLLOUT };
-
-			if (poll(&p, 1, 1000) <= 0 || (p.revents & (POLLHUP | POLLERR)))
-				break;
-			flush(ch);
+		if (ch->used && !ch->input_closed && ch->queue.end == ch->queue.start && ch->partial == 0) {
+			shutdown(ch->fd, SHUT_WR);
+			ch->input_closed = 1;
 		}
-		shutdown(ch->fd, SHUT_WR);
 	}
 	channels_unlock();
-	pthread_join(agent_thread, NULL);
-	return SERVE_INPUT_ENDED;
 }
 
 int router_run(const struct conn *c)
@@ -382,9 +472,16 @@ int router_run(const struct conn *c)
 			children_reap();
 		if (serve_channels(c, &set) < 0)
 			return SERVE_FAILED;
-		end = read_input(c, &set);
-		if (end == SERVE_INPUT_ENDED)
-			return end_input();
+		if (agent_server_done) {
+			pthread_join(agent_thread, NULL);
+			return SERVE_INPUT_ENDED;
+		}
+		end = input_ended ? SERVE_INPUT_ENDED : read_input(c, &set);
+		if (end == SERVE_INPUT_ENDED) {
+			input_ended = 1;
+			end_inputs();
+			continue;
+		}
 		if (end != KEEP_GOING)
 			return end;
 		if (drain_input(c) < 0)

@@ -32,6 +32,7 @@ struct server *server_create(int in_fd, int out_fd, uint16_t channel)
 	}
 	s->conn.in_fd = in_fd;
 	s->conn.out_fd = out_fd;
+	s->conn.router_fd = in_fd;
 	s->channel = channel;
 	s->upload.fd = -1;
 	jobs_init(&s->jobs);
@@ -48,11 +49,9 @@ void server_destroy(struct server *s)
 	free(s);
 }
 
-int server_hung_up(const struct server *s)
+struct pollfd server_hangup(const struct server *s)
 {
-	struct pollfd p = { .fd = s->conn.in_fd, .events = POLLRDHUP };
-
-	return s->channel != 0 && poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
+	return (struct pollfd){ .fd = s->channel != 0 ? s->conn.in_fd : -1, .events = POLLRDHUP };
 }
 
 static int on_hello(struct server *s, const struct frame *f)

@@ -9,6 +9,8 @@
 #include "jobs.h"
 #include "protocol.h"
 
+#include <poll.h>
+
 enum serve_end {
 	SERVE_INPUT_ENDED,	/* end of input (not on a virtio port) */
 	SERVE_SHUTDOWN,		/* SHUTDOWN was answered with OK */
@@ -39,7 +41,10 @@ int server_run(struct server *s);
 
 void server_destroy(struct server *s);
 
-/* 1 when a worker's router closed its input: the worker is being killed and waits should end. */
-int server_hung_up(const struct server *s);
+/*
+ * To poll while a request waits: it has an event once a worker's router closed its input (the worker
+ * is being killed and waits should end). Channel 0's never has one.
+ */
+struct pollfd server_hangup(const struct server *s);
 
 #endif

@@ -210,10 +210,12 @@ int workers_kill(struct server *s, struct frame *f)
 	channels_lock();
 	ch = channels_find(number);
 	if (ch == NULL || ch->kind == CHANNEL_AGENT || ch->ending) {
+		const char *why = number == 0 ? " (channel 0 is the agent itself)"
+				  : channels_given(number) ? ": it has ended" : ": none was spawned on it";
+
 		channels_unlock();
 		return frame_send_error(&s->conn, f->channel, f->id, E_NOT_FOUND, 0,
-					"KILL_WORKER: no worker on channel %u%s", number,
-					number == 0 ? " (channel 0 is the agent itself)" : "");
+					"KILL_WORKER: no worker on channel %u%s", number, why);
 	}
 	ch->ending = 1;
 	shutdown(ch->fd, SHUT_RDWR);

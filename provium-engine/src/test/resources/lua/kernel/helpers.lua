@@ -2,7 +2,7 @@
 local M = {}
 
 M.SYS = {
-  read = 0, write = 1, close = 3, lseek = 8, ioctl = 16, readv = 19, writev = 20, getpid = 39, socket = 41,
+  read = 0, write = 1, close = 3, lseek = 8, ioctl = 16, readv = 19, writev = 20, getpid = 39, socket = 41, exit = 60,
   uname = 63, fcntl = 72, getcwd = 79, getuid = 102, setuid = 105, gettid = 186, openat = 257, pipe2 = 293,
 }
 M.AT_FDCWD = -100

@@ -71,6 +71,15 @@ test("a killed worker's methods raise", function()
   h.fails("bad argument #1 to 'exec' (worker expected, got userdata", w.exec, vm, "true")
 end)
 
+test("a forked worker that ends by itself is reaped and its end needs no cleanup", function()
+  local w = vm:spawn()
+  local pid = w:syscall(SYS.getpid)
+  h.fails("ended before it answered request", w.syscall, w, SYS.exit, 0)
+  local reaped = "for i in $(seq 100); do [ -e /proc/" .. pid .. " ] || exit 0; sleep 0.1; done; exit 1"
+  assert(vm:exec(reaped).ok, "worker " .. pid .. " was reaped")
+  -- The test ends with the worker in its scope: killing it at the end must not fail.
+end)
+
 local left = {}
 test("workers and their jobs end with the test that spawned them", function()
   local w = vm:spawn()

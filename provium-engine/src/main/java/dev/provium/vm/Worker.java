@@ -1,6 +1,7 @@
 package dev.provium.vm;
 
 import dev.provium.agent.AgentChannel;
+import dev.provium.agent.AgentErrorException;
 import dev.provium.agent.ExecResult;
 import dev.provium.agent.Job;
 import dev.provium.agent.JobResult;
@@ -18,6 +19,7 @@ import java.util.function.Function;
  */
 public final class Worker implements GuestChannel, AutoCloseable {
     private static final int FILE_MODE = 0644;
+    private static final String NOT_FOUND = "NOT_FOUND";
 
     private final Vm vm;
     private final WorkerInfo info;
@@ -52,7 +54,8 @@ public final class Worker implements GuestChannel, AutoCloseable {
 
     /**
      * Ends the worker once its current request is done (a system call it is blocked in is interrupted) and
-     * kills its jobs. Safe to call twice; a worker of a guest that is no longer running is just marked killed.
+     * kills its jobs. Safe to call twice; a worker of a guest that is no longer running, or one that has ended
+     * by itself (it crashed, or a system call ended it), is just marked killed.
      */
     public void kill() {
         synchronized (this) {
@@ -61,8 +64,16 @@ public final class Worker implements GuestChannel, AutoCloseable {
             }
             killed = true;
         }
-        if (vm.state() == Vm.State.RUNNING) {
+        if (vm.state() != Vm.State.RUNNING) {
+            return;
+        }
+        try {
             vm.killWorker(channel());
+        } catch (AgentErrorException e) {
+            // The agent gave out this channel, so NOT_FOUND means the worker has ended and the agent let it go.
+            if (!NOT_FOUND.equals(e.codeName())) {
+                throw e;
+            }
         }
     }
 

@@ -34,25 +34,33 @@ final class AgentProcess {
     }
 
     static AgentProcess start(Path workDirectory, String name) {
-        Process process = launch(workDirectory, name);
+        Process process = launch(workDirectory, name, 0);
         return new AgentProcess(process, logOf(name),
                 AgentClient.open(process.getInputStream(), process.getOutputStream(), name));
     }
 
     /** The agent with no client: the test connects its own to {@code process}'s stdin and stdout. */
     static AgentProcess startWithoutClient(Path workDirectory, String name) {
-        return new AgentProcess(launch(workDirectory, name), logOf(name), null);
+        return startWithoutClient(workDirectory, name, 0);
+    }
+
+    /** The same with the agent's address space limited to {@code kilobytes} ({@code ulimit -v}; 0: none). */
+    static AgentProcess startWithoutClient(Path workDirectory, String name, long kilobytes) {
+        return new AgentProcess(launch(workDirectory, name, kilobytes), logOf(name), null);
     }
 
     private static Path logOf(String name) {
         return LOG_DIRECTORY.resolve(name + ".log");
     }
 
-    private static Process launch(Path workDirectory, String name) {
+    private static Process launch(Path workDirectory, String name, long kilobytes) {
         Path binary = binary(workDirectory);
+        List<String> command = kilobytes > 0
+                ? List.of("/bin/sh", "-c", "ulimit -v " + kilobytes + " && exec \"$0\" --stdio", binary.toString())
+                : List.of(binary.toString(), "--stdio");
         try {
             Files.createDirectories(LOG_DIRECTORY);
-            return new ProcessBuilder(binary.toString(), "--stdio")
+            return new ProcessBuilder(command)
                     .directory(workDirectory.toFile())
                     .redirectError(logOf(name).toFile())
                     .start();

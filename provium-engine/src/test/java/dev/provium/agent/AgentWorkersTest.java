@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ class AgentWorkersTest {
     private static final long SYS_GETUID = 102;
     private static final long SYS_SETUID = 105;
     private static final long SYS_FCNTL = 72;
+    private static final long SYS_EXIT = 60;
     private static final long F_GETFD = 1;
     private static final long NOBODY = 65534;
 
@@ -157,7 +159,68 @@ class AgentWorkersTest {
                 .isInstanceOfSatisfying(AgentErrorException.class, e -> assertThat(e.codeName()).isEqualTo("NOT_FOUND"))
                 .hasMessageContaining("KILL_WORKER: no worker on channel " + worker.channel());
         assertThatThrownBy(() -> client.killWorker(0, TIMEOUT)).hasMessageContaining("channel 0 is the agent itself");
-        assertThatThrownBy(() -> client.killWorker(4242, TIMEOUT)).hasMessageContaining("no worker on channel 4242");
+        assertThatThrownBy(() -> client.killWorker(4242, TIMEOUT))
+                .hasMessageContaining("no worker on channel 4242: none was spawned on it");
+    }
+
+    @Test
+    void aForkedWorkerThatEndsByItselfIsReapedAndItsChannelIsGone() throws Exception {
+        WorkerInfo worker = spawn(false);
+
+        assertThatThrownBy(() -> call(worker.channel(), SYS_EXIT, 0))
+                .isInstanceOfSatisfying(AgentErrorException.class,
+                        e -> assertThat(e.codeName()).isEqualTo("UNKNOWN_CHANNEL"))
+                .hasMessageContaining("the worker on channel " + worker.channel() + " ended before it answered request");
+        awaitReaped(worker.pid());
+        assertThatThrownBy(() -> client.killWorker(worker.channel(), TIMEOUT))
+                .isInstanceOfSatisfying(AgentErrorException.class, e -> assertThat(e.codeName()).isEqualTo("NOT_FOUND"))
+                .hasMessageContaining("KILL_WORKER: no worker on channel " + worker.channel() + ": it has ended");
+        assertThat(client.ping(new byte[] {1}, TIMEOUT)).containsExactly(1);
+    }
+
+    @Test
+    void everyRequestAWorkerLeftUnansweredWhenItEndedGetsUnknownChannel() throws Exception {
+        try (RawAgent raw = new RawAgent(dir, "AgentWorkersTest-everyRequestUnanswered")) {
+            int channel = spawnRaw(raw).channel();
+            int exit = raw.nextId();
+            int ping = raw.nextId();
+
+            raw.send(new Frame(Protocol.SYSCALL, 0, channel, exit, SyscallRequest.syscall(SYS_EXIT).args(0).build().payload()),
+                    new Frame(Protocol.PING, 0, channel, ping, new byte[] {7}));
+
+            List<Frame> frames = raw.until(channel, ping, TIMEOUT);
+            assertThat(frames).extracting(Frame::requestId).containsExactly(exit, ping);
+            for (Frame frame : frames) {
+                AgentErrorException error = AgentClient.decodeError(frame);
+                assertThat(error.codeName()).isEqualTo("UNKNOWN_CHANNEL");
+                assertThat(error.agentMessage()).isEqualTo("the worker on channel " + channel
+                        + " ended before it answered request " + frame.requestId());
+            }
+        }
+    }
+
+    @Test
+    void aWorkerThatEndsWithEveryRequestAnsweredLeavesNothingToAnswer() throws Exception {
+        try (RawAgent raw = new RawAgent(dir, "AgentWorkersTest-nothingToAnswer")) {
+            WorkerInfo worker = spawnRaw(raw);
+            int ping = raw.nextId();
+            raw.send(new Frame(Protocol.PING, 0, worker.channel(), ping, new byte[] {1}));
+            assertThat(raw.reply(worker.channel(), ping, TIMEOUT).type()).isEqualTo(Protocol.PONG);
+            // It tells the router of its answer after sending it, then reads its next request.
+            awaitSyscall(worker, "0 ", "waiting for its next request");
+
+            ProcessHandle.of(worker.pid()).orElseThrow().destroyForcibly();
+            awaitDead(worker.pid());
+            // The router notices the hang-up before it reads this request, so anything it says about the
+            // worker's end comes first.
+            int probe = raw.nextId();
+            raw.send(new Frame(Protocol.PING, 0, worker.channel(), probe, new byte[] {2}));
+
+            List<Frame> frames = raw.until(worker.channel(), probe, TIMEOUT);
+            assertThat(frames).extracting(Frame::requestId).containsExactly(probe);
+            assertThat(AgentClient.decodeError(frames.get(0)).agentMessage())
+                    .startsWith("no server on channel " + worker.channel());
+        }
     }
 
     @Test
@@ -218,13 +281,59 @@ class AgentWorkersTest {
 
     /** Waits until /proc says the worker's thread sits in read(fd, ...). */
     private static void awaitBlockedInRead(WorkerInfo worker, long fd) throws Exception {
+        awaitSyscall(worker, "0 0x" + Long.toHexString(fd) + " ", "blocked in read(" + fd + ")");
+    }
+
+    /** Waits until the worker's thread sits in a system call whose /proc line starts with {@code prefix}. */
+    private static void awaitSyscall(WorkerInfo worker, String prefix, String what) throws Exception {
         Path syscall = Path.of("/proc", Long.toString(worker.pid()), "task", Long.toString(worker.tid()), "syscall");
-        String expected = "0 0x" + Long.toHexString(fd) + " ";
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!Files.readString(syscall).startsWith(expected)) {
-            assertThat(System.nanoTime() - deadline).as("worker %s never blocked in read(%d)", worker, fd).isNegative();
+        while (!Files.readString(syscall).startsWith(prefix)) {
+            assertThat(System.nanoTime() - deadline).as("worker %s never %s", worker, what).isNegative();
             Thread.sleep(10);
         }
+    }
+
+    /** Waits until the process is gone from /proc: reaped, not a zombie. */
+    private static void awaitReaped(long pid) throws Exception {
+        Path proc = Path.of("/proc", Long.toString(pid));
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (Files.exists(proc)) {
+            assertThat(System.nanoTime() - deadline).as("process %d was never reaped (%s)", pid, state(pid)).isNegative();
+            Thread.sleep(10);
+        }
+    }
+
+    /** Waits until the process has exited: a zombie, or reaped. */
+    private static void awaitDead(long pid) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        for (String state = state(pid); !state.equals("Z") && !state.equals("gone"); state = state(pid)) {
+            assertThat(System.nanoTime() - deadline).as("process %d never exited (%s)", pid, state).isNegative();
+            Thread.sleep(10);
+        }
+    }
+
+    /** The state letter of /proc/PID/stat, or "gone". */
+    private static String state(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+        } catch (IOException e) {
+            return "gone";
+        }
+    }
+
+    private static WorkerInfo spawnRaw(RawAgent raw) throws InterruptedException {
+        int id = raw.nextId();
+        raw.send(Frame.of(Protocol.SPAWN, id, new byte[] {0}));
+        Frame spawned = raw.reply(Protocol.AGENT_CHANNEL, id, TIMEOUT);
+        assertThat(spawned.type()).isEqualTo(Protocol.SPAWNED);
+        PayloadReader fields = new PayloadReader(spawned);
+        int channel = fields.u16("channel");
+        long pid = fields.u32("pid");
+        long tid = fields.u32("tid");
+        fields.end();
+        return new WorkerInfo(channel, pid, tid, false);
     }
 
     private WorkerInfo spawn(boolean thread) {

@@ -16,7 +16,7 @@ class KernelApiLuaTest {
         EngineExecutionResults results = Scenarios.engine("kernel", new VmBindings())
                 .selectors(selectDirectory(Scenarios.dir("kernel").toFile())).execute();
         assertThat(VmLuaTest.failures(results)).isEmpty();
-        results.testEvents().assertStatistics(stats -> stats.started(26).succeeded(26));
+        results.testEvents().assertStatistics(stats -> stats.started(27).succeeded(27));
     }
 
     @Test
