@@ -6,11 +6,6 @@ import dev.provium.agent.AgentErrorException;
 import dev.provium.agent.AgentException;
 import dev.provium.agent.AgentOverflowException;
 import dev.provium.agent.AgentTimeoutException;
-import dev.provium.agent.ExecResult;
-import dev.provium.agent.Job;
-import dev.provium.agent.JobResult;
-import dev.provium.agent.SyscallRequest;
-import dev.provium.agent.SyscallResult;
 import dev.provium.config.KeepLogs;
 import dev.provium.config.Profile;
 
@@ -31,10 +26,9 @@ import java.util.function.Supplier;
  * gone, kernel panic, no answer in time) is a {@link VmException} carrying the console tail, and the
  * console log is then kept.
  */
-public final class Vm implements GuestChannel, AutoCloseable {
+public final class Vm extends ChannelOperations implements AutoCloseable {
     public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofMinutes(5);
     static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
-    private static final int FILE_MODE = 0644;
 
     public enum State { CREATED, BOOTING, RUNNING, STOPPED, FAILED }
 
@@ -181,52 +175,9 @@ public final class Vm implements GuestChannel, AutoCloseable {
         return "vm " + name;
     }
 
-    /** Runs {@code /bin/sh -c command} in the guest with the operation timeout. */
     @Override
-    public ExecResult exec(String command) {
-        return exec(command, operationTimeout);
-    }
-
-    public ExecResult exec(String command, Duration timeout) {
-        return call("exec `" + command + "`", agent -> agent.exec(command, timeout));
-    }
-
-    @Override
-    public byte[] readFile(String path) {
-        return call("read_file " + path, agent -> agent.readFile(path, operationTimeout));
-    }
-
-    @Override
-    public void writeFile(String path, byte[] data) {
-        call("write_file " + path, agent -> {
-            agent.writeFile(path, data, FILE_MODE, operationTimeout);
-            return null;
-        });
-    }
-
-    @Override
-    public SyscallResult syscall(SyscallRequest request) {
-        return callOn(0, request.toString(), channel -> channel.syscall(request, operationTimeout()));
-    }
-
-    @Override
-    public Job background(String command) {
-        return callOn(0, "background `" + command + "`", channel -> channel.background(command, operationTimeout()));
-    }
-
-    @Override
-    public JobResult jobWait(long id, Duration wait) {
-        return callOn(0, "job_wait " + id, channel -> channel.jobWait(id, wait, operationTimeout()));
-    }
-
-    @Override
-    public JobResult jobKill(long id) {
-        return callOn(0, "job_kill " + id, channel -> channel.jobKill(id, operationTimeout()));
-    }
-
-    @Override
-    public byte[] dmesg() {
-        return callOn(0, "dmesg", channel -> channel.dmesg(operationTimeout()));
+    <T> T onChannel(String what, Function<AgentChannel, T> operation) {
+        return callOn(0, what, operation);
     }
 
     /**
@@ -245,6 +196,7 @@ public final class Vm implements GuestChannel, AutoCloseable {
         });
     }
 
+    @Override
     synchronized Duration operationTimeout() {
         return operationTimeout;
     }

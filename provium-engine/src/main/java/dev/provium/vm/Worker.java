@@ -2,11 +2,6 @@ package dev.provium.vm;
 
 import dev.provium.agent.AgentChannel;
 import dev.provium.agent.AgentErrorException;
-import dev.provium.agent.ExecResult;
-import dev.provium.agent.Job;
-import dev.provium.agent.JobResult;
-import dev.provium.agent.SyscallRequest;
-import dev.provium.agent.SyscallResult;
 import dev.provium.agent.WorkerInfo;
 
 import java.time.Duration;
@@ -17,8 +12,7 @@ import java.util.function.Function;
  * agent with its own credentials, serving a channel of its own. It runs every guest operation; after
  * {@link #kill()} they fail with an {@link IllegalStateException}.
  */
-public final class Worker implements GuestChannel, AutoCloseable {
-    private static final int FILE_MODE = 0644;
+public final class Worker extends ChannelOperations implements AutoCloseable {
     private static final String NOT_FOUND = "NOT_FOUND";
 
     private final Vm vm;
@@ -94,49 +88,12 @@ public final class Worker implements GuestChannel, AutoCloseable {
     }
 
     @Override
-    public ExecResult exec(String command) {
-        return call("exec `" + command + "`", channel -> channel.exec(command, vm.operationTimeout()));
+    Duration operationTimeout() {
+        return vm.operationTimeout();
     }
 
     @Override
-    public byte[] readFile(String path) {
-        return call("read_file " + path, channel -> channel.readFile(path, vm.operationTimeout()));
-    }
-
-    @Override
-    public void writeFile(String path, byte[] data) {
-        call("write_file " + path, channel -> {
-            channel.writeFile(path, data, FILE_MODE, vm.operationTimeout());
-            return null;
-        });
-    }
-
-    @Override
-    public SyscallResult syscall(SyscallRequest request) {
-        return call(request.toString(), channel -> channel.syscall(request, vm.operationTimeout()));
-    }
-
-    @Override
-    public Job background(String command) {
-        return call("background `" + command + "`", channel -> channel.background(command, vm.operationTimeout()));
-    }
-
-    @Override
-    public JobResult jobWait(long id, Duration wait) {
-        return call("job_wait " + id, channel -> channel.jobWait(id, wait, vm.operationTimeout()));
-    }
-
-    @Override
-    public JobResult jobKill(long id) {
-        return call("job_kill " + id, channel -> channel.jobKill(id, vm.operationTimeout()));
-    }
-
-    @Override
-    public byte[] dmesg() {
-        return call("dmesg", channel -> channel.dmesg(vm.operationTimeout()));
-    }
-
-    private <T> T call(String what, Function<AgentChannel, T> operation) {
+    <T> T onChannel(String what, Function<AgentChannel, T> operation) {
         if (killed) {
             throw new IllegalStateException("cannot run " + what + " on the " + describe() + ": it was killed");
         }
