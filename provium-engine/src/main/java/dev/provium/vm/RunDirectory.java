@@ -1,14 +1,9 @@
 package dev.provium.vm;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
@@ -83,28 +78,7 @@ public final class RunDirectory implements AutoCloseable {
     /** Deletes the directory and everything in it; safe to call twice. */
     @Override
     public void close() {
-        try {
-            Files.walkFileTree(path, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
-                    if (failure != null) {
-                        throw failure;
-                    }
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (NoSuchFileException alreadyGone) {
-            // closed before
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete VM run directory " + path, e);
-        }
+        DirectoryTrees.delete(path, "VM run directory");
     }
 
     @Override
