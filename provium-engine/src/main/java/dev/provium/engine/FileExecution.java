@@ -68,6 +68,10 @@ final class FileExecution implements TestHandler {
             }
             failure = closeScope(failure);
         }
+        failure = context.prerequisites().reportOnce(failure);
+        if (failure instanceof MissingPrerequisites.NotRun notRun) {
+            notRunReason = notRun.getMessage();
+        }
         reportUnreached(notRunReason);
         if (failure != null) {
             throw unchecked(failure);
@@ -147,12 +151,16 @@ final class FileExecution implements TestHandler {
             }
         }
         if (failure != null) {
-            throw unchecked(failure);
+            throw unchecked(context.prerequisites().reportOnce(failure));
         }
     }
 
     void testTodo() {
         tally.markTodo();
+    }
+
+    void testNotRun() {
+        tally.markNotRun();
     }
 
     void testFinished(LuaTestDescriptor test, TestExecutionResult result) {

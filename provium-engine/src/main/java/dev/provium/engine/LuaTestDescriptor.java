@@ -67,6 +67,9 @@ final class LuaTestDescriptor extends AbstractTestDescriptor implements Node<Pro
     public SkipResult shouldBeSkipped(ProviumExecutionContext context) {
         try {
             context.file().runBody(this);
+        } catch (MissingPrerequisites.NotRun notRun) {
+            context.file().testNotRun();
+            return SkipResult.skip(notRun.getMessage());
         } catch (TestAbortedException todo) {
             context.file().testTodo();
             return SkipResult.skip(todo.getMessage());

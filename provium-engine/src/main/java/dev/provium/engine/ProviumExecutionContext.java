@@ -16,26 +16,28 @@ final class ProviumExecutionContext implements EngineExecutionContext {
     private final List<ProviumExtension> extensions;
     private final ResourceScope engineScope;
     private final ConsoleReporter console;
+    private final MissingPrerequisites prerequisites;
     private final FileExecution file;
 
     ProviumExecutionContext(EngineExecutionListener listener, ProviumConfiguration config,
             List<ProviumExtension> extensions, ResourceScope engineScope, ConsoleReporter console) {
-        this(listener, config, extensions, engineScope, console, null);
+        this(listener, config, extensions, engineScope, console, new MissingPrerequisites(), null);
     }
 
     private ProviumExecutionContext(EngineExecutionListener listener, ProviumConfiguration config,
             List<ProviumExtension> extensions, ResourceScope engineScope, ConsoleReporter console,
-            FileExecution file) {
+            MissingPrerequisites prerequisites, FileExecution file) {
         this.listener = listener;
         this.config = config;
         this.extensions = List.copyOf(extensions);
         this.engineScope = engineScope;
         this.console = console;
+        this.prerequisites = prerequisites;
         this.file = file;
     }
 
     ProviumExecutionContext forFile(FileExecution execution) {
-        return new ProviumExecutionContext(listener, config, extensions, engineScope, console, execution);
+        return new ProviumExecutionContext(listener, config, extensions, engineScope, console, prerequisites, execution);
     }
 
     EngineExecutionListener listener() {
@@ -52,6 +54,10 @@ final class ProviumExecutionContext implements EngineExecutionContext {
 
     ResourceScope engineScope() {
         return engineScope;
+    }
+
+    MissingPrerequisites prerequisites() {
+        return prerequisites;
     }
 
     ConsoleReporter console() {

@@ -5,6 +5,7 @@ import dev.provium.agent.AgentException;
 import dev.provium.config.KeepLogs;
 import dev.provium.config.Profile;
 import dev.provium.image.GuestImageSpec;
+import dev.provium.image.KernelNotFoundException;
 import dev.provium.image.Kernel;
 import dev.provium.image.BootKernel;
 
@@ -145,12 +146,17 @@ final class Guest {
             }
         }
         String tail = console.tail();
+        Path log = console.file();
         if (service.config().keepLogs() == KeepLogs.NEVER) {
             run.close();
-            return new VmException(reason, tail, null, cause);
+            log = null;
+        } else {
+            deleteQuietly(run.path().resolve(INITRD));
         }
-        deleteQuietly(run.path().resolve(INITRD));
-        return new VmException(reason, tail, console.file(), cause);
+        if (cause instanceof KernelNotFoundException || cause instanceof QemuNotInstalledException) {
+            return new MissingPrerequisiteException(cause.getMessage(), reason, tail, log, cause);
+        }
+        return new VmException(reason, tail, log, cause);
     }
 
     /**

@@ -72,7 +72,7 @@ public final class QemuProcess implements AutoCloseable {
         if (command.isEmpty()) {
             throw new IllegalArgumentException("empty QEMU command line");
         }
-        Path binary = Executables.find(command.get(0)).orElseThrow(() -> new QemuException(command.get(0)
+        Path binary = Executables.find(command.get(0)).orElseThrow(() -> new QemuNotInstalledException(command.get(0)
                 + " not found on PATH; install QEMU (Debian/Ubuntu: apt-get install qemu-system-x86)"));
 
         OutputStream output;

@@ -15,6 +15,7 @@ import dev.provium.lua.ProviumExtension;
 import dev.provium.lua.ResourceScope;
 import dev.provium.lua.StringWrapper;
 import dev.provium.config.ProviumConfig;
+import dev.provium.vm.MissingPrerequisiteException;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
@@ -64,6 +65,9 @@ final class RecordingBindings implements LuaBindings {
                     closed.forEach(label -> list.set(list.length() + 1, LuaValue.valueOf(label)));
                 }
                 return list;
+            }));
+            provium.set("missing_prerequisite", function(args -> {
+                throw new MissingPrerequisiteException(args.checkjstring(1));
             }));
             provium.set("java_error", function(args -> {
                 throw new IllegalStateException(args.checkjstring(1));

@@ -77,7 +77,7 @@ class QemuProcessTest {
     @Test
     void aMissingBinaryIsReportedWithTheFix() {
         assertThatThrownBy(() -> QemuProcess.start(List.of("qemu-system-nonexistent-arch"), run.qemuOutput()))
-                .isInstanceOf(QemuException.class)
+                .isInstanceOf(QemuNotInstalledException.class)
                 .hasMessage("qemu-system-nonexistent-arch not found on PATH; install QEMU (Debian/Ubuntu: apt-get install qemu-system-x86)");
     }
 
