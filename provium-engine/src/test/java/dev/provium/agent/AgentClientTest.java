@@ -24,31 +24,27 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every operation against the real agent, run on the host with {@code --stdio}. */
 class AgentClientTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final RunningAgent hostAgent = new RunningAgent();
 
-    private AgentProcess agent;
     private AgentClient client;
     /** Threads of its own: the common pool may have only one on a small machine. */
     private final ExecutorService threads = Executors.newFixedThreadPool(10);
 
     @BeforeEach
-    void startAgent(TestInfo test) {
-        agent = AgentProcess.start(dir, "AgentClientTest-" + test.getTestMethod().orElseThrow().getName());
-        client = agent.client;
+    void connect() {
+        client = hostAgent.client();
     }
 
     @AfterEach
-    void stopAgent() throws InterruptedException {
+    void stopThreads() {
         threads.shutdownNow();
-        agent.stop();
     }
 
     @Test
@@ -56,7 +52,7 @@ class AgentClientTest {
         Hello hello = client.hello(TIMEOUT);
 
         assertThat(hello.version()).isEqualTo(AgentClient.PROTOCOL_VERSION);
-        assertThat(hello.pid()).isEqualTo(agent.process.pid());
+        assertThat(hello.pid()).isEqualTo(hostAgent.agent().process.pid());
         assertThat(hello.capabilities()).contains("exec", "read_file", "write_file", "shutdown", "ping");
     }
 
@@ -77,12 +73,12 @@ class AgentClientTest {
         assertThatThrownBy(() -> client.exec("true", TIMEOUT))
                 .isInstanceOfSatisfying(AgentErrorException.class,
                         e -> assertThat(e.codeName()).isEqualTo("VERSION_MISMATCH"));
-        assertThatThrownBy(() -> client.writeFile(dir.resolve("f").toString(), new byte[3 << 20], 0644, TIMEOUT))
+        assertThatThrownBy(() -> client.writeFile(hostAgent.dir().resolve("f").toString(), new byte[3 << 20], 0644, TIMEOUT))
                 .isInstanceOf(AgentErrorException.class);
 
         client.hello(TIMEOUT);
         assertThat(client.exec("echo back", TIMEOUT).stdoutText()).isEqualTo("back\n");
-        assertThat(dir.resolve("f")).doesNotExist();
+        assertThat(hostAgent.dir().resolve("f")).doesNotExist();
     }
 
     @Test
@@ -167,7 +163,7 @@ class AgentClientTest {
         for (int i = 0; i < data.length; i++) {
             data[i] = (byte) i;
         }
-        String path = dir.resolve("bytes").toString();
+        String path = hostAgent.dir().resolve("bytes").toString();
 
         client.writeFile(path, data, 0640, TIMEOUT);
 
@@ -179,7 +175,7 @@ class AgentClientTest {
     void aFortyMebibyteFileRoundTrips() {
         byte[] data = new byte[40 << 20];
         new Random(40).nextBytes(data);
-        String path = dir.resolve("big").toString();
+        String path = hostAgent.dir().resolve("big").toString();
 
         client.writeFile(path, data, 0600, Duration.ofSeconds(30));
 
@@ -191,17 +187,17 @@ class AgentClientTest {
 
     @Test
     void anEmptyFileRoundTrips() {
-        String path = dir.resolve("empty").toString();
+        String path = hostAgent.dir().resolve("empty").toString();
 
         client.writeFile(path, new byte[0], 0644, TIMEOUT);
 
-        assertThat(dir.resolve("empty")).isEmptyFile();
+        assertThat(hostAgent.dir().resolve("empty")).isEmptyFile();
         assertThat(client.readFile(path, TIMEOUT)).isEmpty();
     }
 
     @Test
     void writeFileTruncatesAnExistingFileAndKeepsItsMode() throws Exception {
-        Path file = dir.resolve("existing");
+        Path file = hostAgent.dir().resolve("existing");
         Files.writeString(file, "a much longer old content");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
 
@@ -213,7 +209,7 @@ class AgentClientTest {
 
     @Test
     void aNewFileGetsItsModeAndRuns() {
-        String script = dir.resolve("script").toString();
+        String script = hostAgent.dir().resolve("script").toString();
 
         client.writeFile(script, "#!/bin/sh\necho hi\n".getBytes(StandardCharsets.UTF_8), 0755, TIMEOUT);
 
@@ -222,7 +218,7 @@ class AgentClientTest {
 
     @Test
     void theModeOfANewFileIsExactlyTheOneAskedWhateverTheUmask() throws Exception {
-        Path file = dir.resolve("shared");
+        Path file = hostAgent.dir().resolve("shared");
 
         client.writeFile(file.toString(), new byte[1], 0666, TIMEOUT);
 
@@ -231,11 +227,11 @@ class AgentClientTest {
 
     @Test
     void filesStreamFromAPathAndIntoAStream() throws Exception {
-        Path source = dir.resolve("source");
+        Path source = hostAgent.dir().resolve("source");
         byte[] data = new byte[3 * (1 << 20) + 17];
         new Random(3).nextBytes(data);
         Files.write(source, data);
-        String path = dir.resolve("copy").toString();
+        String path = hostAgent.dir().resolve("copy").toString();
 
         client.writeFile(path, source, 0600, TIMEOUT);
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
@@ -247,7 +243,7 @@ class AgentClientTest {
 
     @Test
     void readingAMissingFileNamesThePathAndErrno() {
-        String path = dir.resolve("nope").toString();
+        String path = hostAgent.dir().resolve("nope").toString();
 
         assertThatThrownBy(() -> client.readFile(path, TIMEOUT))
                 .isInstanceOfSatisfying(AgentErrorException.class, e -> {
@@ -262,7 +258,7 @@ class AgentClientTest {
 
     @Test
     void writingIntoAMissingDirectoryNamesThePathAndErrno() {
-        String path = dir.resolve("missing/file").toString();
+        String path = hostAgent.dir().resolve("missing/file").toString();
         byte[] data = new byte[(1 << 20) * 2 + 5];
 
         assertThatThrownBy(() -> client.writeFile(path, data, 0644, TIMEOUT))
@@ -276,9 +272,9 @@ class AgentClientTest {
 
     @Test
     void readingADirectoryFails() {
-        assertThatThrownBy(() -> client.readFile(dir.toString(), TIMEOUT))
+        assertThatThrownBy(() -> client.readFile(hostAgent.dir().toString(), TIMEOUT))
                 .isInstanceOfSatisfying(AgentErrorException.class, e -> assertThat(e.errno()).isEqualTo(21))
-                .hasMessageContaining(dir.toString());
+                .hasMessageContaining(hostAgent.dir().toString());
     }
 
     @Test
@@ -294,7 +290,7 @@ class AgentClientTest {
     void shutdownIsAcknowledgedAndTheAgentExits() throws Exception {
         client.shutdown(TIMEOUT);
 
-        assertThat(agent.process.waitFor(10, TimeUnit.SECONDS)).as("agent exited").isTrue();
+        assertThat(hostAgent.agent().process.waitFor(10, TimeUnit.SECONDS)).as("agent exited").isTrue();
         assertThatThrownBy(() -> client.ping(new byte[1], TIMEOUT)).isInstanceOf(AgentDisconnectedException.class);
     }
 
@@ -326,7 +322,7 @@ class AgentClientTest {
         for (int writer = 0; writer < writers; writer++) {
             byte[] data = new byte[(1 << 20) * 3 + writer];
             new Random(writer).nextBytes(data);
-            Path file = dir.resolve("concurrent-" + writer);
+            Path file = hostAgent.dir().resolve("concurrent-" + writer);
             calls.add(CompletableFuture.runAsync(() -> {
                 await(start);
                 client.writeFile(file.toString(), data, 0600, TIMEOUT);
@@ -355,7 +351,7 @@ class AgentClientTest {
                 () -> client.exec("sleep 20", Duration.ofSeconds(30)), threads);
         awaitChildOfAgent();
 
-        agent.kill();
+        hostAgent.agent().kill();
 
         assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
@@ -385,7 +381,7 @@ class AgentClientTest {
 
     private void awaitChildOfAgent() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (agent.process.children().findAny().isEmpty()) {
+        while (hostAgent.agent().process.children().findAny().isEmpty()) {
             assertThat(System.nanoTime() - deadline).as("the agent started no command").isNegative();
             Thread.sleep(10);
         }

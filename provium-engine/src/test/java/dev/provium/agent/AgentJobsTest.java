@@ -3,48 +3,38 @@ package dev.provium.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Background jobs against the real agent on the host. */
 class AgentJobsTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final Duration POLL = Duration.ZERO;
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final RunningAgent hostAgent = new RunningAgent();
 
-    private AgentProcess agent;
     private AgentChannel channel;
 
     @BeforeEach
-    void startAgent(TestInfo test) {
-        agent = AgentProcess.start(dir, "AgentJobsTest-" + test.getTestMethod().orElseThrow().getName());
-        channel = agent.client.agentChannel();
-    }
-
-    @AfterEach
-    void stopAgent() throws InterruptedException {
-        agent.stop();
+    void connect() {
+        channel = hostAgent.client().agentChannel();
     }
 
     @Test
     void aJobRunsInTheBackgroundAndItsResultKeepsBothStreams() {
-        assertThat(channel.exec("mkfifo " + dir.resolve("fifo"), TIMEOUT).exitCode()).isZero();
-        Job job = channel.background("echo out; echo err >&2; read line < " + dir.resolve("fifo") + "; exit 3", TIMEOUT);
+        assertThat(channel.exec("mkfifo " + hostAgent.dir().resolve("fifo"), TIMEOUT).exitCode()).isZero();
+        Job job = channel.background("echo out; echo err >&2; read line < " + hostAgent.dir().resolve("fifo") + "; exit 3", TIMEOUT);
 
         JobResult running = channel.jobWait(job.id(), POLL, TIMEOUT);
         assertThat(running.running()).isTrue();
         assertThat(running.exitCode()).isEqualTo(-1);
-        assertThat(channel.exec("echo go > " + dir.resolve("fifo"), TIMEOUT).exitCode()).isZero();
+        assertThat(channel.exec("echo go > " + hostAgent.dir().resolve("fifo"), TIMEOUT).exitCode()).isZero();
         JobResult done = channel.jobWait(job.id(), TIMEOUT, TIMEOUT);
 
         assertThat(job.pid()).isPositive();
@@ -120,9 +110,9 @@ class AgentJobsTest {
         Job job = channel.background("sleep 30", TIMEOUT);
         ProcessHandle sleep = ProcessHandle.of(job.pid()).orElseThrow();
 
-        agent.client.close();
+        hostAgent.client().close();
 
-        assertThat(agent.process.waitFor(10, TimeUnit.SECONDS)).as("agent exited").isTrue();
+        assertThat(hostAgent.agent().process.waitFor(10, TimeUnit.SECONDS)).as("agent exited").isTrue();
         assertThat(sleep.onExit()).succeedsWithin(10, TimeUnit.SECONDS);
     }
 

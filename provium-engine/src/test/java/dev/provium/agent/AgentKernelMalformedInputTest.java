@@ -3,38 +3,33 @@ package dev.provium.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Payloads of the kernel-testing requests that no well-behaved host sends: each gets an ERROR naming the mistake. */
 class AgentKernelMalformedInputTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final RunningAgent hostAgent = new RunningAgent();
 
-    private AgentProcess agent;
     private AgentClient client;
 
     @BeforeEach
-    void startAgent(TestInfo test) {
-        agent = AgentProcess.start(dir, "AgentKernelMalformedInputTest-" + test.getTestMethod().orElseThrow().getName());
-        client = agent.client;
+    void connect() {
+        client = hostAgent.client();
         client.hello(TIMEOUT);
     }
 
     @AfterEach
-    void stopAgent() throws InterruptedException {
+    void theAgentSurvived() {
         assertPingWorks();
-        assertThat(agent.process.isAlive()).isTrue();
-        agent.stop();
+        assertThat(hostAgent.agent().process.isAlive()).isTrue();
     }
 
     @Test

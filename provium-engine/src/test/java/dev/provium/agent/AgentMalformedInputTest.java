@@ -3,37 +3,27 @@ package dev.provium.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Bytes no well-behaved host sends: each gets an ERROR, and the next valid request is served. */
 class AgentMalformedInputTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final RunningAgent hostAgent = new RunningAgent();
 
-    private AgentProcess agent;
     private AgentClient client;
 
     @BeforeEach
-    void startAgent(TestInfo test) {
-        agent = AgentProcess.start(dir, "AgentMalformedInputTest-" + test.getTestMethod().orElseThrow().getName());
-        client = agent.client;
+    void connect() {
+        client = hostAgent.client();
         client.hello(TIMEOUT);
-    }
-
-    @AfterEach
-    void stopAgent() throws InterruptedException {
-        agent.stop();
     }
 
     @Test
@@ -89,7 +79,7 @@ class AgentMalformedInputTest {
         assertRefused(Frame.of(Protocol.WRITE_FILE, client.nextRequestId(), new byte[2]), "MALFORMED");
 
         assertPingWorks();
-        assertThat(agent.process.isAlive()).isTrue();
+        assertThat(hostAgent.agent().process.isAlive()).isTrue();
     }
 
     @Test
@@ -131,7 +121,7 @@ class AgentMalformedInputTest {
         System.out.println("fuzz sent " + items + " items, " + bytes + " bytes");
 
         assertPingWorksOnceTheAgentGaveUpOnAPartialFrame();
-        assertThat(agent.process.isAlive()).as("agent alive after the fuzz (seed %d)", seed).isTrue();
+        assertThat(hostAgent.agent().process.isAlive()).as("agent alive after the fuzz (seed %d)", seed).isTrue();
         client.hello(TIMEOUT);
         assertThat(client.exec("echo alive", TIMEOUT).stdoutText()).isEqualTo("alive\n");
     }

@@ -9,11 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** SYSCALL and IOCTL against the real agent on the host (x86_64 system call numbers). */
 class AgentSyscallTest {
@@ -37,26 +35,19 @@ class AgentSyscallTest {
     static final long EBADF = 9;
     static final long ENOTTY = 25;
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final RunningAgent hostAgent = new RunningAgent();
 
-    private AgentProcess agent;
     private AgentChannel channel;
 
     @BeforeEach
-    void startAgent(TestInfo test) {
-        agent = AgentProcess.start(dir, "AgentSyscallTest-" + test.getTestMethod().orElseThrow().getName());
-        channel = agent.client.agentChannel();
-    }
-
-    @AfterEach
-    void stopAgent() throws InterruptedException {
-        agent.stop();
+    void connect() {
+        channel = hostAgent.client().agentChannel();
     }
 
     @Test
     void getpidIsTheAgentsPid() {
-        assertThat(call(SYS_GETPID).value()).isEqualTo(agent.process.pid());
+        assertThat(call(SYS_GETPID).value()).isEqualTo(hostAgent.agent().process.pid());
     }
 
     @Test
@@ -77,7 +68,7 @@ class AgentSyscallTest {
 
     @Test
     void aDescriptorOpenedByOneCallServesTheNext() throws Exception {
-        Path file = Files.writeString(dir.resolve("motd"), "hello from the host");
+        Path file = Files.writeString(hostAgent.dir().resolve("motd"), "hello from the host");
         long fd = openat(file);
 
         SyscallResult read = channel.syscall(readCall(fd, 64), TIMEOUT);
@@ -96,7 +87,7 @@ class AgentSyscallTest {
         SyscallResult result = channel.syscall(getcwd.build(), TIMEOUT);
 
         assertThat(result.value()).isPositive();
-        assertThat(cString(result.buffer(0), 0)).isEqualTo(dir.toString());
+        assertThat(cString(result.buffer(0), 0)).isEqualTo(hostAgent.dir().toString());
     }
 
     @Test
@@ -148,7 +139,7 @@ class AgentSyscallTest {
 
     @Test
     void sixtyFourBitArgumentsAndResultsKeepEveryBit() throws Exception {
-        long fd = openat(Files.writeString(dir.resolve("f"), "x"));
+        long fd = openat(Files.writeString(hostAgent.dir().resolve("f"), "x"));
 
         assertThat(call(SYS_LSEEK, fd, 0x100_0000_0001L, 0).value()).isEqualTo(0x100_0000_0001L);
         assertThat(call(SYS_LSEEK, fd, -1, 0).value()).as("a negative offset").isEqualTo(-22);

@@ -17,11 +17,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Workers (SPAWN, KILL_WORKER, their channels) against the real agent on the host. */
 class AgentWorkersTest {
@@ -34,21 +32,14 @@ class AgentWorkersTest {
     private static final long F_GETFD = 1;
     private static final long NOBODY = 65534;
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final RunningAgent hostAgent = new RunningAgent();
 
-    private AgentProcess agent;
     private AgentClient client;
 
     @BeforeEach
-    void startAgent(TestInfo test) {
-        agent = AgentProcess.start(dir, "AgentWorkersTest-" + test.getTestMethod().orElseThrow().getName());
-        client = agent.client;
-    }
-
-    @AfterEach
-    void stopAgent() throws InterruptedException {
-        agent.stop();
+    void connect() {
+        client = hostAgent.client();
     }
 
     @Test
@@ -56,7 +47,7 @@ class AgentWorkersTest {
         List<WorkerInfo> workers = List.of(spawn(false), spawn(false), spawn(false));
 
         assertThat(workers).extracting(WorkerInfo::channel).doesNotHaveDuplicates().doesNotContain(0);
-        assertThat(workers).extracting(WorkerInfo::pid).doesNotHaveDuplicates().doesNotContain(agent.process.pid());
+        assertThat(workers).extracting(WorkerInfo::pid).doesNotHaveDuplicates().doesNotContain(hostAgent.agent().process.pid());
         for (WorkerInfo worker : workers) {
             assertThat(call(worker.channel(), SYS_GETPID)).isEqualTo(worker.pid());
             assertThat(client.channel(worker.channel()).exec("echo $PPID", TIMEOUT).stdoutText().trim())
@@ -68,16 +59,16 @@ class AgentWorkersTest {
     void aThreadWorkerSharesThePidButNotTheThread() {
         WorkerInfo worker = spawn(true);
 
-        assertThat(worker.pid()).isEqualTo(agent.process.pid());
-        assertThat(call(worker.channel(), SYS_GETPID)).isEqualTo(agent.process.pid());
+        assertThat(worker.pid()).isEqualTo(hostAgent.agent().process.pid());
+        assertThat(call(worker.channel(), SYS_GETPID)).isEqualTo(hostAgent.agent().process.pid());
         assertThat(call(worker.channel(), SYS_GETTID)).isEqualTo(worker.tid()).isNotEqualTo(call(0, SYS_GETTID));
     }
 
     @Test
     void aThreadWorkerReadsADescriptorTheAgentOpened() throws Exception {
-        Files.writeString(dir.resolve("shared"), "shared bytes");
+        Files.writeString(hostAgent.dir().resolve("shared"), "shared bytes");
         WorkerInfo worker = spawn(true);
-        long fd = openat(0, dir.resolve("shared"));
+        long fd = openat(0, hostAgent.dir().resolve("shared"));
 
         SyscallRequest.Builder read = SyscallRequest.syscall(SYS_READ).args(fd, 0, 64);
         read.pointer(1, read.buffer(new byte[0], 64, true));
@@ -89,10 +80,10 @@ class AgentWorkersTest {
 
     @Test
     void aForkedWorkerHasTheDescriptorsOpenedBeforeTheForkOnly() throws Exception {
-        Files.writeString(dir.resolve("file"), "x");
-        long before = openat(0, dir.resolve("file"));
+        Files.writeString(hostAgent.dir().resolve("file"), "x");
+        long before = openat(0, hostAgent.dir().resolve("file"));
         WorkerInfo worker = spawn(false);
-        long after = openat(0, dir.resolve("file"));
+        long after = openat(0, hostAgent.dir().resolve("file"));
 
         assertThat(call(worker.channel(), SYS_FCNTL, before, F_GETFD)).isNotNegative();
         assertThat(call(worker.channel(), SYS_FCNTL, after, F_GETFD)).isEqualTo(-AgentSyscallTest.EBADF);
@@ -102,7 +93,7 @@ class AgentWorkersTest {
     @Test
     void aLongCommandOnChannelZeroDoesNotHoldUpAWorker() throws Exception {
         WorkerInfo worker = spawn(false);
-        Path release = dir.resolve("release");
+        Path release = hostAgent.dir().resolve("release");
         CompletableFuture<ExecResult> slow = CompletableFuture.supplyAsync(
                 () -> client.exec("while [ ! -e " + release + " ]; do sleep 0.05; done; echo released", TIMEOUT));
 
@@ -180,7 +171,7 @@ class AgentWorkersTest {
 
     @Test
     void everyRequestAWorkerLeftUnansweredWhenItEndedGetsUnknownChannel() throws Exception {
-        try (RawAgent raw = new RawAgent(dir, "AgentWorkersTest-everyRequestUnanswered")) {
+        try (RawAgent raw = new RawAgent(hostAgent.dir(), "AgentWorkersTest-everyRequestUnanswered")) {
             int channel = spawnRaw(raw).channel();
             int exit = raw.nextId();
             int ping = raw.nextId();
@@ -201,7 +192,7 @@ class AgentWorkersTest {
 
     @Test
     void aWorkerThatEndsWithEveryRequestAnsweredLeavesNothingToAnswer() throws Exception {
-        try (RawAgent raw = new RawAgent(dir, "AgentWorkersTest-nothingToAnswer")) {
+        try (RawAgent raw = new RawAgent(hostAgent.dir(), "AgentWorkersTest-nothingToAnswer")) {
             WorkerInfo worker = spawnRaw(raw);
             int ping = raw.nextId();
             raw.send(new Frame(Protocol.PING, 0, worker.channel(), ping, new byte[] {1}));
@@ -227,7 +218,7 @@ class AgentWorkersTest {
     void workersServeEverythingButSpawnKillWorkerAndShutdown() throws Exception {
         WorkerInfo worker = spawn(false);
         AgentChannel channel = client.channel(worker.channel());
-        String file = dir.resolve("from-worker").toString();
+        String file = hostAgent.dir().resolve("from-worker").toString();
 
         channel.writeFile(file, "written".getBytes(StandardCharsets.UTF_8), 0600, TIMEOUT);
         assertThat(new String(channel.readFile(file, TIMEOUT), StandardCharsets.UTF_8)).isEqualTo("written");
@@ -275,7 +266,7 @@ class AgentWorkersTest {
 
         client.close();
 
-        assertThat(agent.process.waitFor(10, TimeUnit.SECONDS)).as("agent exited").isTrue();
+        assertThat(hostAgent.agent().process.waitFor(10, TimeUnit.SECONDS)).as("agent exited").isTrue();
         assertThat(process.onExit()).succeedsWithin(10, TimeUnit.SECONDS);
     }
 
