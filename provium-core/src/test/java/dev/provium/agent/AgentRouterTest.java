@@ -11,10 +11,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The router between the host and the servers, when a server is busy and memory is short. */
+@Tag("agent-protocol")
 class AgentRouterTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     /** Room for the agent's small allocations, far less than the payload below. */

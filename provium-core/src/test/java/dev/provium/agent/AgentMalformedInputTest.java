@@ -7,11 +7,13 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Bytes no well-behaved host sends: each gets an ERROR, and the next valid request is served. */
+@Tag("agent-protocol")
 class AgentMalformedInputTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 

@@ -3,10 +3,12 @@ package dev.provium.agent;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A reply without end fails its call at the in-memory limit instead of exhausting the test JVM. */
+@Tag("agent-protocol")
 class AgentReplyLimitTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 

@@ -15,6 +15,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The client over a Unix-domain SocketChannel, as it talks to a VM's virtio-serial chardev. The real
  * agent runs with {@code --stdio}; two threads pump bytes between its pipes and the accepted socket.
  */
+@Tag("agent-protocol")
 class AgentClientSocketTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 

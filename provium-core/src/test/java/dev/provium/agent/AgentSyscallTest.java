@@ -9,11 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** SYSCALL and IOCTL against the real agent on the host (x86_64 system call numbers). */
+@Tag("agent-protocol")
 class AgentSyscallTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     static final long SYS_READ = 0;

@@ -6,12 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Payloads of the kernel-testing requests that no well-behaved host sends: each gets an ERROR naming the mistake. */
+@Tag("agent-protocol")
 class AgentKernelMalformedInputTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 

@@ -17,11 +17,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Workers (SPAWN, KILL_WORKER, their channels) against the real agent on the host. */
+@Tag("agent-protocol")
 class AgentWorkersTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final long SYS_PIPE2 = 293;
