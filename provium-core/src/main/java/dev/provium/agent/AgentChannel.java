@@ -1,8 +1,19 @@
 package dev.provium.agent;
 
+import dev.provium.guest.Job;
+
+import dev.provium.guest.SyscallRequest;
+
+import dev.provium.guest.SyscallResult;
+
+import dev.provium.guest.JobResult;
+
+import dev.provium.guest.ExecResult;
+
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -45,7 +56,7 @@ public final class AgentChannel {
     /** Runs the call in the thread serving this channel, so descriptors it opens serve later calls. */
     public SyscallResult syscall(SyscallRequest request, Duration timeout) {
         Frame reply = client.call(number, request.toString(), request.isIoctl() ? Protocol.IOCTL : Protocol.SYSCALL,
-                request.payload(), timeout, Protocol.SYSCALL_RESULT, client::unexpected);
+                payload(request), timeout, Protocol.SYSCALL_RESULT, client::unexpected);
         PayloadReader fields = new PayloadReader(reply);
         long value = fields.u64("result");
         int count = fields.u8("count");
@@ -127,5 +138,31 @@ public final class AgentChannel {
     @Override
     public String toString() {
         return "channel " + number + " of " + client;
+    }
+    /** SYSCALL/IOCTL payload, PROTOCOL.md: number (SYSCALL only), arguments, buffers, pointer arguments, patches. */
+    static byte[] payload(SyscallRequest request) {
+        PayloadBuilder payload = new PayloadBuilder();
+        request.number().ifPresent(payload::u64);
+        long[] args = request.args();
+        payload.u8(args.length);
+        for (long arg : args) {
+            payload.u64(arg);
+        }
+        payload.u8(request.buffers().size());
+        for (SyscallRequest.Buffer buffer : request.buffers()) {
+            payload.u32(buffer.size()).u8(buffer.returned() ? Protocol.BUFFER_RETURN : 0).bytes(buffer.data());
+        }
+        int[] argumentBuffers = request.argumentBuffers();
+        payload.u8((int) Arrays.stream(argumentBuffers).filter(b -> b >= 0).count());
+        for (int arg = 0; arg < argumentBuffers.length; arg++) {
+            if (argumentBuffers[arg] >= 0) {
+                payload.u8(arg).u8(argumentBuffers[arg]);
+            }
+        }
+        payload.u16(request.patches().size());
+        for (SyscallRequest.Patch patch : request.patches()) {
+            payload.u8(patch.buffer()).u32(patch.offset()).u8(patch.target());
+        }
+        return payload.build();
     }
 }

@@ -1,5 +1,9 @@
 package dev.provium.agent;
 
+import dev.provium.guest.AgentErrorException;
+
+import dev.provium.guest.ExecResult;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -523,7 +527,7 @@ public final class AgentClient implements AutoCloseable {
         int errno = fields.i32("errno");
         String message = fields.str("message");
         fields.end();
-        return new AgentErrorException(code, errno, message);
+        return new AgentErrorException(code, Protocol.errorName(code), errno, message);
     }
 
     // ---- reader thread ----

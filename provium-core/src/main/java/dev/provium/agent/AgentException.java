@@ -1,7 +1,9 @@
 package dev.provium.agent;
 
+import dev.provium.ProviumException;
+
 /** Base of every failure of the agent client: the agent refused, did not answer, or went away. */
-public class AgentException extends RuntimeException {
+public class AgentException extends ProviumException {
     private static final long serialVersionUID = 1L;
 
     public AgentException(String message) {

@@ -58,11 +58,7 @@ final class Protocol {
     static final int SPAWN_THREAD = 1;
 
     // SYSCALL and IOCTL limits (the agent checks them too).
-    static final int SYSCALL_MAX_ARGS = 6;
-    static final int SYSCALL_MAX_BUFFERS = 64;
-    static final int SYSCALL_MAX_PATCHES = 256;
-    static final int SYSCALL_ALIGN = 16;
-    static final int SYSCALL_ARENA_SIZE = MAX_PAYLOAD - 4096;
+    /** The SYSCALL limits of protocol.h are {@link dev.provium.guest.SyscallRequest}'s MAX_* constants. */
     static final int BUFFER_RETURN = 0x01;
 
     // ERROR codes.

@@ -1,10 +1,12 @@
 package dev.provium.image;
 
+import dev.provium.ProviumException;
+
 /**
  * A guest image could not be prepared: a bad input (path, kernel file, module name, busybox build) or an
  * I/O failure while building. The message names what was wrong and, where there is one, the fix.
  */
-public class GuestImageException extends RuntimeException {
+public class GuestImageException extends ProviumException {
 
     private static final long serialVersionUID = 1L;
 

@@ -1,7 +1,9 @@
 package dev.provium.vm;
 
+import dev.provium.ProviumException;
+
 /** A VM's memory and vCPUs could not be reserved: the request can never fit, or waiting timed out. */
-public final class ResourcePoolException extends RuntimeException {
+public final class ResourcePoolException extends ProviumException {
     private static final long serialVersionUID = 1L;
 
     ResourcePoolException(String message) {

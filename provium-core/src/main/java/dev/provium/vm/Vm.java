@@ -2,7 +2,7 @@ package dev.provium.vm;
 
 import dev.provium.agent.AgentChannel;
 import dev.provium.agent.AgentClient;
-import dev.provium.agent.AgentErrorException;
+import dev.provium.guest.AgentErrorException;
 import dev.provium.agent.AgentException;
 import dev.provium.agent.AgentOverflowException;
 import dev.provium.agent.AgentTimeoutException;

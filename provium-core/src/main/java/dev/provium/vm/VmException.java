@@ -1,5 +1,7 @@
 package dev.provium.vm;
 
+import dev.provium.ProviumException;
+
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -8,7 +10,7 @@ import java.util.Optional;
  * away or did not answer in time. The message says why and ends with the guest console's last lines
  * and the path of the kept console log.
  */
-public class VmException extends RuntimeException {
+public class VmException extends ProviumException {
     private static final long serialVersionUID = 1L;
 
     private final transient Path consoleLog;

@@ -1,7 +1,7 @@
 package dev.provium.vm;
 
 import dev.provium.agent.AgentChannel;
-import dev.provium.agent.AgentErrorException;
+import dev.provium.guest.AgentErrorException;
 import dev.provium.agent.WorkerInfo;
 
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package dev.provium.agent;
 
+import dev.provium.guest.ExecResult;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.Closeable;

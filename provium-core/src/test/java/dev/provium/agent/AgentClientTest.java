@@ -1,5 +1,9 @@
 package dev.provium.agent;
 
+import dev.provium.guest.AgentErrorException;
+
+import dev.provium.guest.ExecResult;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

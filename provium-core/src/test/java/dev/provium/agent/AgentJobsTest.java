@@ -1,5 +1,11 @@
 package dev.provium.agent;
 
+import dev.provium.guest.AgentErrorException;
+
+import dev.provium.guest.Job;
+
+import dev.provium.guest.JobResult;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

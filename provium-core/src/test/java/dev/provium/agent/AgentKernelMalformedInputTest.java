@@ -1,5 +1,7 @@
 package dev.provium.agent;
 
+import dev.provium.guest.AgentErrorException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,9 @@
 package dev.provium.agent;
 
+import dev.provium.guest.SyscallRequest;
+
+import dev.provium.guest.SyscallResult;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

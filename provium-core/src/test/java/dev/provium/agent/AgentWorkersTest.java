@@ -1,5 +1,15 @@
 package dev.provium.agent;
 
+import dev.provium.guest.AgentErrorException;
+
+import dev.provium.guest.Job;
+
+import dev.provium.guest.SyscallRequest;
+
+import dev.provium.guest.SyscallResult;
+
+import dev.provium.guest.ExecResult;
+
 import static dev.provium.agent.AgentSyscallTest.SYS_CLOSE;
 import static dev.provium.agent.AgentSyscallTest.SYS_GETPID;
 import static dev.provium.agent.AgentSyscallTest.SYS_GETTID;
@@ -178,7 +188,7 @@ class AgentWorkersTest {
             int exit = raw.nextId();
             int ping = raw.nextId();
 
-            raw.send(new Frame(Protocol.SYSCALL, 0, channel, exit, SyscallRequest.syscall(SYS_EXIT).args(0).build().payload()),
+            raw.send(new Frame(Protocol.SYSCALL, 0, channel, exit, AgentChannel.payload(SyscallRequest.syscall(SYS_EXIT).args(0).build())),
                     new Frame(Protocol.PING, 0, channel, ping, new byte[] {7}));
 
             List<Frame> frames = raw.until(channel, ping, TIMEOUT);

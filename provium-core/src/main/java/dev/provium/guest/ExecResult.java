@@ -1,4 +1,8 @@
-package dev.provium.agent;
+package dev.provium.guest;
+
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 
 /**
  * How a command run by the agent ended, and everything it wrote. A command killed by a signal has
@@ -7,7 +11,8 @@ package dev.provium.agent;
 public final class ExecResult extends CommandResult {
     private final boolean timedOut;
 
-    ExecResult(int exitCode, byte[] stdout, byte[] stderr, boolean timedOut, int signal) {
+    @API(status = INTERNAL)
+    public ExecResult(int exitCode, byte[] stdout, byte[] stderr, boolean timedOut, int signal) {
         super(exitCode, stdout, stderr, signal);
         this.timedOut = timedOut;
     }

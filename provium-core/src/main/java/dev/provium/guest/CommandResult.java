@@ -1,4 +1,4 @@
-package dev.provium.agent;
+package dev.provium.guest;
 
 import java.nio.charset.StandardCharsets;
 

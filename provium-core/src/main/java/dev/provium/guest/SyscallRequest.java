@@ -1,8 +1,9 @@
-package dev.provium.agent;
+package dev.provium.guest;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * One raw system call (or ioctl) for the agent: integer arguments, buffers copied into the agent's
@@ -12,17 +13,22 @@ import java.util.List;
  * {@value #MAX_BUFFER_BYTES} bytes of buffers (each rounded up to 16).
  */
 public final class SyscallRequest {
-    public static final int MAX_ARGS = Protocol.SYSCALL_MAX_ARGS;
-    public static final int MAX_BUFFERS = Protocol.SYSCALL_MAX_BUFFERS;
-    public static final int MAX_PATCHES = Protocol.SYSCALL_MAX_PATCHES;
-    public static final int MAX_BUFFER_BYTES = Protocol.SYSCALL_ARENA_SIZE;
+    public static final int MAX_ARGS = 6;
+    public static final int MAX_BUFFERS = 64;
+    public static final int MAX_PATCHES = 256;
+    /** The agent's arena for the buffers of one call: its largest frame payload less 4 KiB. */
+    public static final int MAX_BUFFER_BYTES = 16 * 1024 * 1024 - 4096;
+    /** Every buffer starts at a multiple of this many bytes in the agent's arena. */
+    public static final int BUFFER_ALIGN = 16;
     /** Bytes of a pointer written into a buffer (the guest is 64-bit). */
     public static final int POINTER_SIZE = 8;
 
-    private record Buffer(byte[] data, int size, boolean returned) {
+    /** A buffer of {@code size} bytes that starts with {@code data}; a {@code returned} one comes back after the call. */
+    public record Buffer(byte[] data, int size, boolean returned) {
     }
 
-    private record Patch(int buffer, int offset, int target) {
+    /** The address of buffer {@code target} written into buffer {@code buffer} at byte {@code offset}. */
+    public record Patch(int buffer, int offset, int target) {
     }
 
     private final Long number;
@@ -64,31 +70,26 @@ public final class SyscallRequest {
                 + buffers.size() + " buffers";
     }
 
-    byte[] payload() {
-        PayloadBuilder payload = new PayloadBuilder();
-        if (number != null) {
-            payload.u64(number);
-        }
-        payload.u8(args.length);
-        for (long arg : args) {
-            payload.u64(arg);
-        }
-        payload.u8(buffers.size());
-        for (Buffer buffer : buffers) {
-            payload.u32(buffer.size()).u8(buffer.returned() ? Protocol.BUFFER_RETURN : 0).bytes(buffer.data());
-        }
-        int pointers = (int) Arrays.stream(argBuffer).filter(b -> b >= 0).count();
-        payload.u8(pointers);
-        for (int arg = 0; arg < argBuffer.length; arg++) {
-            if (argBuffer[arg] >= 0) {
-                payload.u8(arg).u8(argBuffer[arg]);
-            }
-        }
-        payload.u16(patches.size());
-        for (Patch patch : patches) {
-            payload.u8(patch.buffer()).u32(patch.offset()).u8(patch.target());
-        }
-        return payload.build();
+    /** The system call's number; empty for an ioctl, whose number the agent knows. */
+    public OptionalLong number() {
+        return number == null ? OptionalLong.empty() : OptionalLong.of(number);
+    }
+
+    public long[] args() {
+        return args.clone();
+    }
+
+    public List<Buffer> buffers() {
+        return buffers;
+    }
+
+    /** For each argument, the index of the buffer whose address it becomes, or -1 for a plain integer. */
+    public int[] argumentBuffers() {
+        return argBuffer.clone();
+    }
+
+    public List<Patch> patches() {
+        return patches;
     }
 
     /** Collects a call; every mistake is an {@link IllegalArgumentException} naming it. */
@@ -133,10 +134,10 @@ public final class SyscallRequest {
             if (buffers.size() == MAX_BUFFERS) {
                 throw new IllegalArgumentException("a call takes at most " + MAX_BUFFERS + " buffers");
             }
-            long aligned = (size + Protocol.SYSCALL_ALIGN - 1) / Protocol.SYSCALL_ALIGN * Protocol.SYSCALL_ALIGN;
+            long aligned = (size + BUFFER_ALIGN - 1) / BUFFER_ALIGN * BUFFER_ALIGN;
             if (bufferBytes + aligned > MAX_BUFFER_BYTES) {
                 throw new IllegalArgumentException("the buffers of a call take at most " + MAX_BUFFER_BYTES
-                        + " bytes (each rounded up to " + Protocol.SYSCALL_ALIGN + "); a buffer of " + size
+                        + " bytes (each rounded up to " + BUFFER_ALIGN + "); a buffer of " + size
                         + " bytes after " + bufferBytes + " does not fit");
             }
             bufferBytes += aligned;

@@ -1,19 +1,30 @@
-package dev.provium.agent;
+package dev.provium.guest;
+
+import static org.apiguardian.api.API.Status.INTERNAL;
+import static org.apiguardian.api.API.Status.STABLE;
+
+import dev.provium.ProviumException;
+
+import org.apiguardian.api.API;
 
 /**
  * The agent answered a request with an ERROR frame. The message is the agent's own text (it names
  * the failed step and path), followed by the error code and, when the agent gave one, the errno.
  */
-public class AgentErrorException extends AgentException {
+@API(status = STABLE)
+public class AgentErrorException extends ProviumException {
     private static final long serialVersionUID = 1L;
 
     private final int code;
     private final int errno;
+    private final String codeName;
     private final String agentMessage;
 
-    public AgentErrorException(int code, int errno, String agentMessage) {
-        super(format(code, errno, agentMessage));
+    @API(status = INTERNAL)
+    public AgentErrorException(int code, String codeName, int errno, String agentMessage) {
+        super(agentMessage + " (" + (errno != 0 ? "errno " + errno + ", " : "") + codeName + ")");
         this.code = code;
+        this.codeName = codeName;
         this.errno = errno;
         this.agentMessage = agentMessage;
     }
@@ -25,7 +36,7 @@ public class AgentErrorException extends AgentException {
 
     /** The error code's name, e.g. {@code OS_ERROR} or {@code VERSION_MISMATCH}. */
     public String codeName() {
-        return Protocol.errorName(code);
+        return codeName;
     }
 
     /** The errno of the failed system call, 0 when the error is not a system call's. */
@@ -38,8 +49,4 @@ public class AgentErrorException extends AgentException {
         return agentMessage;
     }
 
-    private static String format(int code, int errno, String agentMessage) {
-        String details = errno != 0 ? "errno " + errno + ", " + Protocol.errorName(code) : Protocol.errorName(code);
-        return agentMessage + " (" + details + ")";
-    }
 }

@@ -1,4 +1,8 @@
-package dev.provium.agent;
+package dev.provium.guest;
+
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 
 /**
  * What a background job wrote so far and how it ended: exit code -1 while it runs, else like
@@ -7,7 +11,8 @@ package dev.provium.agent;
 public final class JobResult extends CommandResult {
     private final boolean running;
 
-    JobResult(int exitCode, byte[] stdout, byte[] stderr, boolean running, int signal) {
+    @API(status = INTERNAL)
+    public JobResult(int exitCode, byte[] stdout, byte[] stderr, boolean running, int signal) {
         super(exitCode, stdout, stderr, signal);
         this.running = running;
     }

@@ -1,4 +1,4 @@
-package dev.provium.agent;
+package dev.provium.guest;
 
 /** A background job: its id on the channel that started it, and the pid of its shell. */
 public record Job(long id, long pid) {
