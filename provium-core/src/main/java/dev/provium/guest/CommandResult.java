@@ -1,11 +1,16 @@
 package dev.provium.guest;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import java.nio.charset.StandardCharsets;
 
 /**
  * What a command run by the agent wrote and how it ended: exit code 128 + signal when a signal
  * killed it. {@link ExecResult} and {@link JobResult} add what is particular to each.
  */
+@API(status = STABLE)
 public abstract class CommandResult {
     private final int exitCode;
     private final byte[] stdout;

@@ -1,13 +1,17 @@
 package dev.provium.guest;
 
-import static org.apiguardian.api.API.Status.INTERNAL;
+import static org.apiguardian.api.API.Status.STABLE;
 
 import org.apiguardian.api.API;
+
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 
 /**
  * What a background job wrote so far and how it ended: exit code -1 while it runs, else like
  * {@link ExecResult}'s (128 + signal when a signal killed it).
  */
+@API(status = STABLE)
 public final class JobResult extends CommandResult {
     private final boolean running;
 

@@ -1,5 +1,9 @@
 package dev.provium.guest;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,6 +16,7 @@ import java.util.OptionalLong;
  * agent): {@value #MAX_ARGS} arguments, {@value #MAX_BUFFERS} buffers, {@value #MAX_PATCHES} patches,
  * {@value #MAX_BUFFER_BYTES} bytes of buffers (each rounded up to 16).
  */
+@API(status = STABLE)
 public final class SyscallRequest {
     public static final int MAX_ARGS = 6;
     public static final int MAX_BUFFERS = 64;

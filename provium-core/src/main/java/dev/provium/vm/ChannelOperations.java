@@ -1,6 +1,6 @@
 package dev.provium.vm;
 
-import dev.provium.agent.AgentChannel;
+import dev.provium.internal.agent.AgentChannel;
 import dev.provium.guest.ExecResult;
 import dev.provium.guest.Job;
 import dev.provium.guest.JobResult;

@@ -1,5 +1,9 @@
 package dev.provium.vm;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import dev.provium.guest.ExecResult;
 import dev.provium.guest.Job;
 import dev.provium.guest.JobResult;
@@ -15,6 +19,7 @@ import java.time.Duration;
  * operation timeout; refusals by the agent are {@link dev.provium.guest.AgentErrorException}s, trouble with
  * the guest is a {@link VmException}.
  */
+@API(status = STABLE)
 public interface GuestChannel {
 
     /** How messages name this channel, e.g. {@code vm default} or {@code worker on channel 2 of vm default}. */
