@@ -13,6 +13,7 @@ record ConfigDocument(ProviumTable provium, Map<String, ProfileTable> profile) {
             String memory,
             Integer cpus,
             @JsonProperty("boot_timeout") Integer bootTimeout,
+            @JsonProperty("test_timeout") Integer testTimeout,
             @JsonProperty("keep_logs") String keepLogs,
             @JsonProperty("cache_dir") String cacheDir,
             @JsonProperty("fixture_cache_size") String fixtureCacheSize,

@@ -37,6 +37,7 @@ public final class ProviumConfig {
     private final Optional<MemorySize> memoryBudget;
     private final OptionalInt cpusBudget;
     private final Duration bootTimeout;
+    private final Duration testTimeout;
     private final KeepLogs keepLogs;
     private final Path cacheDir;
     private final MemorySize fixtureCacheSize;
@@ -57,6 +58,7 @@ public final class ProviumConfig {
         this.memoryBudget = settings.memoryBudget();
         this.cpusBudget = settings.cpusBudget();
         this.bootTimeout = settings.bootTimeout();
+        this.testTimeout = settings.testTimeout();
         this.keepLogs = settings.keepLogs();
         this.cacheDir = settings.cacheDir();
         this.fixtureCacheSize = settings.fixtureCacheSize();
@@ -116,6 +118,11 @@ public final class ProviumConfig {
 
     public Duration bootTimeout() {
         return bootTimeout;
+    }
+
+    /** How long one Lua test may run, unless the file or the test sets its own limit. */
+    public Duration testTimeout() {
+        return testTimeout;
     }
 
     public KeepLogs keepLogs() {
@@ -236,7 +243,7 @@ public final class ProviumConfig {
         Settings(Optional<ConfigFile> configFile, Path projectDir, Function<String, Optional<String>> parameters) {
             this.configFile = configFile;
             this.table = configFile.map(ConfigFile::document).map(ConfigDocument::provium)
-                    .orElse(new ProviumTable(null, null, null, null, null, null, null, null, null, null, null, null, null, null));
+                    .orElse(new ProviumTable(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null));
             this.projectDir = projectDir;
             this.parameters = parameters;
         }
@@ -274,6 +281,11 @@ public final class ProviumConfig {
         Duration bootTimeout() {
             Integer seconds = pick(Constants.BOOT_TIMEOUT, table.bootTimeout(), Settings::positiveInt, Settings::positive);
             return Duration.ofSeconds(seconds == null ? Constants.DEFAULT_BOOT_TIMEOUT_SECONDS : seconds);
+        }
+
+        Duration testTimeout() {
+            Integer seconds = pick(Constants.TEST_TIMEOUT, table.testTimeout(), Settings::positiveInt, Settings::positive);
+            return Duration.ofSeconds(seconds == null ? Constants.DEFAULT_TEST_TIMEOUT_SECONDS : seconds);
         }
 
         KeepLogs keepLogs() {

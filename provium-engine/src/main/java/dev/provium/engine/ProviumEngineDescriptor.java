@@ -22,6 +22,7 @@ final class ProviumEngineDescriptor extends EngineDescriptor implements Node<Pro
     @Override
     public void after(ProviumExecutionContext context) {
         try {
+            context.watchdog().close();
             context.engineScope().close();
         } finally {
             context.console().engineFinished();

@@ -76,9 +76,12 @@ public final class ProviumTestEngine extends HierarchicalTestEngine<ProviumExecu
     protected ProviumExecutionContext createExecutionContext(ExecutionRequest request) {
         EngineSettings config = config(request);
         ResourceScope engineScope = new ResourceScope("the Provium engine run");
+        Notices notices = Notices.of(config.project());
+        if (!request.getRootTestDescriptor().getChildren().isEmpty()) {
+            notices.notice(config.parallelismNotice());
+        }
         return new ProviumExecutionContext(request.getEngineExecutionListener(), config,
-                bindings.create(config.project(), engineScope), engineScope,
-                new ConsoleReporter(Notices.of(config.project())));
+                bindings.create(config.project(), engineScope), engineScope, new ConsoleReporter(notices));
     }
 
     private static EngineSettings config(ExecutionRequest request) {

@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,6 +16,7 @@ import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.ast.Chunk;
 import org.luaj.vm2.ast.Exp;
+import org.luaj.vm2.ast.Stat;
 import org.luaj.vm2.ast.Visitor;
 import org.luaj.vm2.compiler.LuaC;
 import org.luaj.vm2.parser.LuaParser;
@@ -27,6 +30,8 @@ import org.luaj.vm2.parser.TokenMgrError;
  */
 final class ScriptScanner {
 
+    /** What {@code todo()} without an argument says; the same as at run time. */
+    private static final String TODO_WITHOUT_REASON = "todo";
     private static final Pattern LINE = Pattern.compile(":(\\d+):");
 
     private ScriptScanner() {
@@ -70,6 +75,7 @@ final class ScriptScanner {
     private static ScanResult collect(Chunk chunk) {
         List<DeclaredTest> tests = new ArrayList<>();
         TestNames names = new TestNames();
+        Deque<DeclaredTest> enclosing = new ArrayDeque<>();
         int[] computedNames = {0};
         chunk.accept(new Visitor() {
             @Override
@@ -80,15 +86,47 @@ final class ScriptScanner {
                     if (first instanceof Exp.Constant constant && constant.value.type() == LuaValue.TSTRING
                             && !constant.value.tojstring().isBlank()) {
                         String literal = constant.value.tojstring();
-                        tests.add(new DeclaredTest(literal, names.claim(literal), call.beginLine, call.endLine));
-                    } else {
-                        computedNames[0]++;
+                        String todo = leadingTodo(arguments);
+                        DeclaredTest parent = enclosing.peek();
+                        DeclaredTest test = parent == null
+                                ? new DeclaredTest(literal, names.claim(literal), call.beginLine, call.endLine, todo, null)
+                                : parent.addChild(literal, call.beginLine, call.endLine, todo);
+                        if (parent == null) {
+                            tests.add(test);
+                        }
+                        enclosing.push(test);
+                        try {
+                            super.visit(call);
+                        } finally {
+                            enclosing.pop();
+                        }
+                        return;
                     }
+                    computedNames[0]++;
                 }
                 super.visit(call);
             }
         });
         return ScanResult.of(tests, computedNames[0]);
+    }
+
+    /**
+     * The reason of a {@code todo()} or {@code todo("literal")} that is the first statement of the test's function
+     * (its last argument), or null.
+     */
+    private static String leadingTodo(List<?> arguments) {
+        if (!(arguments.get(arguments.size() - 1) instanceof Exp.AnonFuncDef function)
+                || function.body.block.stats == null || function.body.block.stats.isEmpty()
+                || !(function.body.block.stats.get(0) instanceof Stat.FuncCallStat statement)
+                || !(statement.funccall.lhs instanceof Exp.NameExp callee) || !callee.name.name.equals("todo")) {
+            return null;
+        }
+        List<?> todoArguments = statement.funccall.args.exps;
+        if (todoArguments == null || todoArguments.isEmpty()) {
+            return TODO_WITHOUT_REASON;
+        }
+        return todoArguments.size() == 1 && todoArguments.get(0) instanceof Exp.Constant reason
+                && reason.value.type() == LuaValue.TSTRING ? reason.value.tojstring() : null;
     }
 
     /** LuaJ's compiler skips a first line starting with '#'; its parser does not. Line numbers are kept. */

@@ -3,6 +3,7 @@ package dev.provium.engine;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectUniqueId;
 import static org.junit.platform.engine.support.discovery.SelectorResolver.Resolution.unresolved;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -48,23 +49,56 @@ final class UniqueIdResolver implements SelectorResolver {
                     .map(file -> Resolution.match(Match.exact(file, file::selectWhole)))
                     .orElse(unresolved());
         }
-        if (segments.size() == 3 && segments.get(2).getType().equals(LuaTestDescriptor.SEGMENT_TYPE)) {
-            return resolveTest(selector.getUniqueId().removeLastSegment(), segments.get(2).getValue(), context);
+        List<String> path = new ArrayList<>();
+        for (Segment segment : segments.subList(2, segments.size())) {
+            if (!segment.getType().equals(LuaTestDescriptor.SEGMENT_TYPE)) {
+                return unresolved();
+            }
+            path.add(segment.getValue());
         }
-        return unresolved();
+        UniqueId fileId = id;
+        for (int i = 0; i < path.size(); i++) {
+            fileId = fileId.removeLastSegment();
+        }
+        return resolveTest(fileId, path, context);
     }
 
-    private Resolution resolveTest(UniqueId fileId, String name, Context context) {
-        Optional<LuaTestDescriptor> declared = context.addToParent(() -> selectUniqueId(fileId),
-                parent -> parent instanceof LuaFileDescriptor file ? file.declaredTest(name) : Optional.empty());
-        if (declared.isPresent()) {
-            return Resolution.match(Match.exact(declared.get()));
-        }
+    /**
+     * Walks down the declared tests along the path; the first name the scan does not know is requested from the
+     * deepest test found (it runs if its parent registers a test of that name while running).
+     */
+    private Resolution resolveTest(UniqueId fileId, List<String> path, Context context) {
         Optional<TestDescriptor> file = context.resolve(selectUniqueId(fileId));
-        if (file.isPresent() && file.get() instanceof LuaFileDescriptor luaFile && luaFile.isContainer()) {
-            luaFile.requestTest(name);
-            return Resolution.match(Match.partial(luaFile));
+        if (file.isEmpty() || !(file.get() instanceof LuaFileDescriptor luaFile) || !luaFile.isContainer()) {
+            return unresolved();
         }
-        return unresolved();
+        TestDescriptor current = luaFile;
+        for (int i = 0; i < path.size(); i++) {
+            String name = path.get(i);
+            UniqueId parentId = current.getUniqueId();
+            Optional<LuaTestDescriptor> declared = context.addToParent(() -> selectUniqueId(parentId),
+                    parent -> childrenOf(parent).flatMap(children -> children.declaredChild(name)));
+            if (declared.isEmpty()) {
+                Optional<ChildTests> children = childrenOf(current);
+                if (children.isEmpty()) {
+                    return unresolved();
+                }
+                children.get().request(name, path.subList(i + 1, path.size()));
+                return Resolution.match(Match.partial(current));
+            }
+            current = declared.get();
+        }
+        LuaTestDescriptor test = (LuaTestDescriptor) current;
+        return Resolution.match(Match.exact(test, test::selectWhole));
+    }
+
+    private static Optional<ChildTests> childrenOf(TestDescriptor descriptor) {
+        if (descriptor instanceof LuaFileDescriptor file) {
+            return Optional.of(file.children());
+        }
+        if (descriptor instanceof LuaTestDescriptor test) {
+            return Optional.of(test.children());
+        }
+        return Optional.empty();
     }
 }

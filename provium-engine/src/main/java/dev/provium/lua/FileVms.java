@@ -38,6 +38,7 @@ final class FileVms implements AutoCloseable {
             synchronized (vms) {
                 vms.add(vm);
             }
+            context.vmCreated(vm);
             return LuaGuest.wrap(vm, context);
         }));
         provium.set("fixture", LuaFunctions.named("fixture", args -> {
@@ -47,6 +48,7 @@ final class FileVms implements AutoCloseable {
                 vms.add(fixture.vm());
                 resumed.add(fixture);
             }
+            context.vmCreated(fixture.vm());
             return LuaGuest.wrap(fixture.vm(), context);
         }));
         provium.set("shutdown_all", LuaFunctions.named("shutdown_all", args -> {
