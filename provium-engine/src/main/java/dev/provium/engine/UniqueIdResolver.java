@@ -64,32 +64,41 @@ final class UniqueIdResolver implements SelectorResolver {
     }
 
     /**
-     * Walks down the declared tests along the path; the first name the scan does not know is requested from the
-     * deepest test found (it runs if its parent registers a test of that name while running).
+     * A test (or sub-test) by its path of names. The part of the path the static scan declares is resolved
+     * descriptor by descriptor; the first name it does not know is requested from the deepest declared test (it
+     * runs if that test registers a sub-test of that name while running, and so on down the path).
      */
     private Resolution resolveTest(UniqueId fileId, List<String> path, Context context) {
         Optional<TestDescriptor> file = context.resolve(selectUniqueId(fileId));
         if (file.isEmpty() || !(file.get() instanceof LuaFileDescriptor luaFile) || !luaFile.isContainer()) {
             return unresolved();
         }
-        TestDescriptor current = luaFile;
-        for (int i = 0; i < path.size(); i++) {
-            String name = path.get(i);
-            UniqueId parentId = current.getUniqueId();
-            Optional<LuaTestDescriptor> declared = context.addToParent(() -> selectUniqueId(parentId),
-                    parent -> childrenOf(parent).flatMap(children -> children.declaredChild(name)));
+        int declaredDepth = 0;
+        List<DeclaredTest> level = luaFile.scan().tests();
+        for (String name : path) {
+            Optional<DeclaredTest> declared = level.stream().filter(t -> t.name().equals(name)).findFirst();
             if (declared.isEmpty()) {
-                Optional<ChildTests> children = childrenOf(current);
-                if (children.isEmpty()) {
-                    return unresolved();
-                }
-                children.get().request(name, path.subList(i + 1, path.size()));
-                return Resolution.match(Match.partial(current));
+                break;
             }
-            current = declared.get();
+            declaredDepth++;
+            level = declared.get().children();
         }
-        LuaTestDescriptor test = (LuaTestDescriptor) current;
-        return Resolution.match(Match.exact(test, test::selectWhole));
+        if (declaredDepth < path.size()) {
+            Optional<TestDescriptor> deepest = declaredDepth == 0 ? file
+                    : context.resolve(selectUniqueId(luaFile.testId(path.subList(0, declaredDepth))));
+            Optional<ChildTests> children = deepest.flatMap(UniqueIdResolver::childrenOf);
+            if (children.isEmpty()) {
+                return unresolved();
+            }
+            children.get().request(path.get(declaredDepth), path.subList(declaredDepth + 1, path.size()));
+            return Resolution.match(Match.partial(deepest.get()));
+        }
+        // when this selector comes from expanding the parent, the context adds to that parent whatever the supplier says
+        UniqueId parentId = luaFile.testId(path.subList(0, path.size() - 1));
+        String name = path.get(path.size() - 1);
+        Optional<LuaTestDescriptor> test = context.addToParent(() -> selectUniqueId(parentId),
+                parent -> childrenOf(parent).flatMap(children -> children.declaredChild(name)));
+        return test.map(t -> Resolution.match(Match.exact(t, t::selectWhole))).orElse(unresolved());
     }
 
     private static Optional<ChildTests> childrenOf(TestDescriptor descriptor) {
