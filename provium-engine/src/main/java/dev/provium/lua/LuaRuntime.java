@@ -44,6 +44,7 @@ public final class LuaRuntime {
         ScriptLoader loader = ScriptLoader.install(globals, context);
         LuaTable provium = ProviumModule.install(globals, context, extensions);
         TestFunctions.installTimeout(provium, tests);
+        TapFunctions.install(provium, callSite, tests);
         InterruptHook.install(globals, context);
         return new LuaRuntime(globals, context, loader);
     }
