@@ -48,6 +48,8 @@ public final class ProviumConfig {
     private final boolean classSource;
     private final boolean consoleProgress;
     private final Map<String, Profile> profiles;
+    /** Profiles whose table is wrong (say, a kernel file that does not exist): using one fails, the rest run. */
+    private final Map<String, ProviumConfigException> brokenProfiles = new LinkedHashMap<>();
 
     private ProviumConfig(Optional<ConfigFile> configFile, Path projectDir, Function<String, Optional<String>> parameters) {
         this.file = configFile.map(ConfigFile::path);
@@ -68,7 +70,7 @@ public final class ProviumConfig {
         this.parallelism = settings.positive(Constants.PARALLELISM, ProviumTable::parallelism);
         this.classSource = settings.flag(Constants.CLASS_SOURCE, ProviumTable::classSource, true);
         this.consoleProgress = settings.flag(Constants.CONSOLE_PROGRESS, ProviumTable::consoleProgress, true);
-        this.profiles = configFile.map(ProviumConfig::profilesOf).orElseGet(ProviumConfig::builtInProfiles);
+        this.profiles = configFile.map(f -> profilesOf(f, brokenProfiles)).orElseGet(ProviumConfig::builtInProfiles);
     }
 
     /** Loads the first provium.toml in startDir or above; without one, the defaults with startDir as project directory. */
@@ -174,8 +176,15 @@ public final class ProviumConfig {
         return Collections.unmodifiableSet(new TreeSet<>(profiles.keySet()));
     }
 
-    /** The named profile; an unknown name is an error that lists the known ones. */
+    /**
+     * The named profile; an unknown name is an error that lists the known ones, and a profile whose table is wrong
+     * (e.g. its kernel file does not exist) throws that problem, naming file, line and key.
+     */
     public Profile profile(String name) {
+        ProviumConfigException broken = brokenProfiles.get(name);
+        if (broken != null) {
+            throw new ProviumConfigException(broken.getMessage(), null, broken.file().orElse(null), broken.line());
+        }
         Profile profile = profiles.get(name);
         if (profile == null) {
             String source = file.map(path -> " in " + path).orElse(" (no " + Constants.CONFIG_FILE_NAME + " found, only the built-in profile)");
@@ -190,11 +199,18 @@ public final class ProviumConfig {
         return profiles;
     }
 
-    private static Map<String, Profile> profilesOf(ConfigFile configFile) {
+    private static Map<String, Profile> profilesOf(ConfigFile configFile, Map<String, ProviumConfigException> broken) {
         Map<String, Profile> profiles = builtInProfiles();
         Map<String, ProfileTable> tables = configFile.document().profile();
         if (tables != null) {
-            tables.forEach((name, table) -> profiles.put(name, profileOf(configFile, name, table)));
+            tables.forEach((name, table) -> {
+                try {
+                    profiles.put(name, profileOf(configFile, name, table));
+                } catch (ProviumConfigException e) {
+                    profiles.remove(name);
+                    broken.put(name, e);
+                }
+            });
         }
         return Collections.unmodifiableMap(profiles);
     }

@@ -14,9 +14,13 @@ final class ProviumEngineDescriptor extends EngineDescriptor implements Node<Pro
         this.config = config;
     }
 
-    /** The configuration read at discovery, used again for execution. */
+    /** The configuration read at discovery, used again for execution; null when it could not be read. */
     EngineSettings config() {
         return config;
+    }
+
+    boolean configured() {
+        return config != null;
     }
 
     @Override
@@ -25,7 +29,9 @@ final class ProviumEngineDescriptor extends EngineDescriptor implements Node<Pro
             context.watchdog().close();
             context.engineScope().close();
         } finally {
-            context.console().engineFinished();
+            if (configured()) {
+                context.console().engineFinished();
+            }
         }
     }
 }
