@@ -35,6 +35,19 @@ class VmLuaTest {
                 .haveExactly(1, event(test("methods need a vm and the right argument types"), finishedSuccessfully()));
     }
 
+    @Test
+    void aTestStuckInAGuestCallTimesOutItsGuestsAreKilledAndTheFileGoesOn() {
+        EngineExecutionResults results = Scenarios.engine("vm-timeout", new VmBindings())
+                .selectors(selectDirectory(Scenarios.dir("vm-timeout").toFile())).execute();
+
+        results.testEvents().assertThatEvents()
+                .haveExactly(1, event(test("stuck in a guest it booted"), org.junit.platform.testkit.engine.EventConditions
+                        .finishedWithFailure(org.junit.platform.testkit.engine.TestExecutionResultConditions.message(m ->
+                                m.startsWith("test 'stuck in a guest it booted' timed out after 8 s")
+                                        && m.contains("console tail of vm default:")))))
+                .haveExactly(1, event(test("the file's guest still answers"), finishedSuccessfully()));
+    }
+
     /** "test name: failure message" for every test that did not pass, so a failing run says why. */
     static List<String> failures(EngineExecutionResults results) {
         return results.allEvents().finished().stream()

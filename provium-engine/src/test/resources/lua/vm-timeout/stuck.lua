@@ -1,0 +1,14 @@
+-- A test stuck in a guest call ends at its time limit; the guests it booted are killed, the file goes on.
+local vm = provium.create()
+vm:boot({memory = "256M"})
+
+test("stuck in a guest it booted", {timeout = 8}, function()
+  vm:background("sleep 600")
+  local mine = provium.create()
+  mine:boot({memory = "128M"})
+  mine:exec("sleep 600")
+end)
+
+test("the file's guest still answers", function()
+  assert(vm:exec("true").ok)
+end)
