@@ -193,7 +193,7 @@ final class FileExecution implements TestHandler {
         try {
             body.body().call();
         } catch (LuaError e) {
-            failure = LuaFailures.todoReason(e).<Throwable>map(TestAbortedException::new)
+            failure = LuaFailures.todoReason(e).<Throwable>map(reason -> todoReached(reason, e))
                     .orElseGet(() -> LuaFailures.toFailure(e));
         } catch (RuntimeException | Error e) {
             failure = e;
@@ -231,6 +231,13 @@ final class FileExecution implements TestHandler {
         if (failure != null) {
             throw unchecked(context.prerequisites().reportOnce(failure));
         }
+    }
+
+    /** A todo() reached in a running test: aborts it, with the Lua frames (not the engine's) as its trace. */
+    private static TestAbortedException todoReached(String reason, LuaError signal) {
+        TestAbortedException aborted = new TestAbortedException(reason);
+        aborted.setStackTrace(LuaFailures.toFailure(signal).getStackTrace());
+        return aborted;
     }
 
     /**

@@ -25,7 +25,9 @@ import org.luaj.vm2.parser.TokenMgrError;
 
 /**
  * Finds a file's tests without running it: parses it with LuaJ's parser and collects every call
- * {@code test("literal", …)} (any quoting, anywhere in the file) with its line. A file that does not compile is
+ * {@code test("literal", …)} (any quoting, anywhere in the file) with its line, the calls inside its body as its
+ * sub-tests, and whether its body starts with {@code todo(…)}. Calls with computed names and
+ * {@code provium.tap(…)} make the file a container whose tests are registered as they run. A file that does not compile is
  * reported with LuaJ's compiler message, the same one running it would give.
  */
 final class ScriptScanner {
@@ -103,6 +105,9 @@ final class ScriptScanner {
                         return;
                     }
                     computedNames[0]++;
+                } else if (call.lhs instanceof Exp.FieldExp field && field.lhs instanceof Exp.NameExp table
+                        && table.name.name.equals("provium") && field.name.name.equals("tap")) {
+                    computedNames[0]++; // provium.tap registers its results as tests when it runs
                 }
                 super.visit(call);
             }

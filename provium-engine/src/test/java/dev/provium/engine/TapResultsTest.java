@@ -44,4 +44,13 @@ class TapResultsTest {
                 .containsExactly(fileId("results.lua").append("test", "kunit output").append("test", "demo_suite")
                         .append("test", "demo_read"));
     }
+
+    @Test
+    void aFileWhoseOnlyTestsComeFromTapIsAContainerOfThem() {
+        Events tests = engine("tap").selectors(selectFile(file("tap", "only_tap.lua").toFile())).execute().testEvents();
+
+        tests.assertStatistics(stats -> stats.started(2).succeeded(1).failed(1).dynamicallyRegistered(2));
+        tests.assertThatEvents().haveExactly(1, event(named("second"),
+                finishedWithFailure(message("not ok: second\nmessage: broken"))));
+    }
 }

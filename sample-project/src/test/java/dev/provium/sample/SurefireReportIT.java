@@ -18,7 +18,7 @@ import org.w3c.dom.NodeList;
  * one testcase per Lua test, classname = the file's path under its root, name = the test's name.
  */
 class SurefireReportIT {
-    record TestCase(String classname, String name, String status, String message) {
+    record TestCase(String classname, String name, String status, String message, double time, String body) {
     }
 
     private static final List<TestCase> cases = new ArrayList<>();
@@ -42,6 +42,13 @@ class SurefireReportIT {
                 org.assertj.core.groups.Tuple.tuple("guest.lua", "has proc and sysfs mounted"),
                 org.assertj.core.groups.Tuple.tuple("guest.lua", "reports the memory it was given"),
                 org.assertj.core.groups.Tuple.tuple("guest.lua", "reads kernel parameters as JSON"),
+                org.assertj.core.groups.Tuple.tuple("guest.lua", "sleeps a second in the guest"),
+                org.assertj.core.groups.Tuple.tuple("guest.lua", "kselftest output becomes sub-tests"),
+                org.assertj.core.groups.Tuple.tuple("guest.lua", "guest_basics"),
+                org.assertj.core.groups.Tuple.tuple("guest.lua", "/proc/version is readable"),
+                org.assertj.core.groups.Tuple.tuple("guest.lua", "/proc/cpuinfo is readable"),
+                org.assertj.core.groups.Tuple.tuple("guest.lua", "kvm_device"),
+                org.assertj.core.groups.Tuple.tuple("guest.lua", "sysfs_supported"),
                 org.assertj.core.groups.Tuple.tuple("guest.lua", "hotplug of a CPU"),
                 org.assertj.core.groups.Tuple.tuple("files.lua", "an injected file is in the guest at boot"),
                 org.assertj.core.groups.Tuple.tuple("files.lua", "binary data survives a round trip"),
@@ -66,8 +73,21 @@ class SurefireReportIT {
                     assertThat(c.status()).isEqualTo("skipped");
                     assertThat(c.message()).isEqualTo("needs a guest booted with more than one vCPU");
                 });
-        assertThat(cases).filteredOn(c -> !c.name().equals("hotplug of a CPU"))
+        assertThat(cases).filteredOn(c -> c.name().equals("kvm_device"))
+                .singleElement()
+                .satisfies(c -> {
+                    assertThat(c.status()).isEqualTo("skipped");
+                    assertThat(c.body()).contains("SKIP no /dev/kvm under TCG").doesNotContain("dev.provium.engine");
+                });
+        assertThat(cases).filteredOn(c -> !c.name().equals("hotplug of a CPU") && !c.name().equals("kvm_device"))
                 .extracting(TestCase::status).containsOnly("passed");
+    }
+
+    @Test
+    void reportsTimeTheTestBody() {
+        assertThat(cases).filteredOn(c -> c.name().equals("sleeps a second in the guest"))
+                .singleElement()
+                .satisfies(c -> assertThat(c.time()).isGreaterThanOrEqualTo(1.0));
     }
 
     private static void read(Path file) throws Exception {
@@ -77,14 +97,18 @@ class SurefireReportIT {
             Element testcase = (Element) testcases.item(i);
             String status = "passed";
             String message = "";
+            String body = "";
             for (String outcome : List.of("skipped", "failure", "error")) {
                 NodeList found = testcase.getElementsByTagName(outcome);
                 if (found.getLength() > 0) {
                     status = outcome;
                     message = ((Element) found.item(0)).getAttribute("message");
+                    body = found.item(0).getTextContent();
                 }
             }
-            cases.add(new TestCase(testcase.getAttribute("classname"), testcase.getAttribute("name"), status, message));
+            String time = testcase.getAttribute("time");
+            cases.add(new TestCase(testcase.getAttribute("classname"), testcase.getAttribute("name"), status, message,
+                    time.isEmpty() ? 0 : Double.parseDouble(time), body));
         }
     }
 
