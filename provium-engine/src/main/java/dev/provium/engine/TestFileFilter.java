@@ -1,5 +1,7 @@
 package dev.provium.engine;
 
+import dev.provium.config.ProviumConfigException;
+
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
@@ -64,7 +66,7 @@ final class TestFileFilter {
             try {
                 return FileSystems.getDefault().getPathMatcher("glob:" + pattern);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(key + ": invalid glob pattern '" + pattern + "': " + e.getMessage(), e);
+                throw new ProviumConfigException(key + ": invalid glob pattern '" + pattern + "': " + e.getMessage(), e);
             }
         }).toList();
     }
