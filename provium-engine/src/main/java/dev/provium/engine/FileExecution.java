@@ -1,5 +1,7 @@
 package dev.provium.engine;
 
+import java.util.Locale;
+import java.util.Arrays;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -292,12 +294,12 @@ final class FileExecution implements TestHandler {
 
     private static String lastLines(String text) {
         String[] lines = text.strip().split("\n");
-        return String.join("\n", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - CONSOLE_TAIL_LINES), lines.length));
+        return String.join("\n", Arrays.copyOfRange(lines, Math.max(0, lines.length - CONSOLE_TAIL_LINES), lines.length));
     }
 
     private static String seconds(Duration duration) {
         long millis = duration.toMillis();
-        return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
+        return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
     }
 
     private static void killQuietly(Vm vm) {

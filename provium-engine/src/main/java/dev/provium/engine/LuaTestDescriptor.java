@@ -1,5 +1,6 @@
 package dev.provium.engine;
 
+import java.util.List;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
@@ -42,7 +43,7 @@ final class LuaTestDescriptor extends AbstractTestDescriptor implements Node<Pro
         this.line = line;
         this.declared = declared;
         this.reportingName = reportingPrefix + name;
-        this.children = new ChildTests(this, file, declared == null ? java.util.List.of() : declared.children(),
+        this.children = new ChildTests(this, file, declared == null ? List.of() : declared.children(),
                 reportingName + "/");
     }
 

@@ -1,5 +1,6 @@
 package dev.provium.engine;
 
+import java.util.List;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import org.apiguardian.api.API;
@@ -86,7 +87,7 @@ public final class ProviumTestEngine extends HierarchicalTestEngine<ProviumExecu
     protected ProviumExecutionContext createExecutionContext(ExecutionRequest request) {
         EngineSettings config = config(request);
         if (config == null) {
-            return new ProviumExecutionContext(request.getEngineExecutionListener(), null, java.util.List.of(),
+            return new ProviumExecutionContext(request.getEngineExecutionListener(), null, List.of(),
                     new ResourceScope("the Provium engine run"), new ConsoleReporter(Notices.standardOutput()));
         }
         ResourceScope engineScope = new ResourceScope("the Provium engine run");
