@@ -238,7 +238,7 @@ final class FileExecution implements TestHandler {
     /** A todo() reached in a running test: aborts it, with the Lua frames (not the engine's) as its trace. */
     private static TestAbortedException todoReached(String reason, LuaError signal) {
         TestAbortedException aborted = new TestAbortedException(reason);
-        aborted.setStackTrace(LuaFailures.toFailure(signal).getStackTrace());
+        aborted.setStackTrace(LuaFailures.luaFrames(LuaFailures.toFailure(signal)).toArray(StackTraceElement[]::new));
         return aborted;
     }
 
