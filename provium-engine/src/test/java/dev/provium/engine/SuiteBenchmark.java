@@ -130,7 +130,7 @@ class SuiteBenchmark {
                       for k = 1, 100000 do t[k] = k end
                       assert_eq(100000, #t)
                     end)
-                    """ + (i <= 3 ? "test(\"pack\", function() assert_eq(4, #provium.pack(\"<I4\", 1)) end)\n" : "")));
+                    """ + (i <= 3 ? "test(\"pack\", function() assert_eq(4, #provium.pack(\"u32\", 1)) end)\n" : "")));
         }
         return files;
     }
