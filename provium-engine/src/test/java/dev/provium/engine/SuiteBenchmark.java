@@ -17,7 +17,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.testkit.engine.EngineTestKit;
-import org.junit.platform.testkit.engine.Events;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /**
  * The suite of issue #11 as a new user writes it: 13 Lua files, 54 tests: four files with two guests each (one
@@ -38,18 +38,18 @@ class SuiteBenchmark {
         List<Path> files = writeSuite(root);
 
         long start = System.nanoTime();
-        Events all = engine("parallel").selectors(selectDirectory(root.toFile())).execute().testEvents();
+        EngineExecutionResults all = engine("parallel").selectors(selectDirectory(root.toFile())).execute();
         double wall = seconds(System.nanoTime() - start);
-        assertThat(ExecutionTest.failures(all)).isEmpty();
-        long tests = all.finished().count();
+        assertThat(VmLuaTest.failures(all)).isEmpty();
+        long tests = all.testEvents().finished().count();
 
         double sum = 0;
         for (Path file : files) {
             long fileStart = System.nanoTime();
-            Events alone = engine("serial").configurationParameter(Constants.parameter(Constants.PARALLELISM), "1")
-                    .selectors(new DiscoverySelector[] {selectFile(file.toFile())}).execute().testEvents();
+            EngineExecutionResults alone = engine("serial").configurationParameter(Constants.parameter(Constants.PARALLELISM), "1")
+                    .selectors(new DiscoverySelector[] {selectFile(file.toFile())}).execute();
             sum += seconds(System.nanoTime() - fileStart);
-            assertThat(ExecutionTest.failures(alone)).isEmpty();
+            assertThat(VmLuaTest.failures(alone)).isEmpty();
         }
 
         System.out.printf(Locale.ROOT, "suite benchmark: %d files, %d tests, %d cores: wall %.1f s with the default"
