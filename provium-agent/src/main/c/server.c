@@ -128,6 +128,9 @@ static int dispatch(struct server *s, struct request *r)
 
 	if (f->type < T_FIRST_REQUEST || f->type > T_LAST_REQUEST)
 		return unknown_type(r);
+	if (f->type != T_DATA_IN && cancels_has(&s->cancels, f->id))
+		return reply_error(r, E_CANCELLED, 0, "request %u on channel %u was cancelled by the host before it was served",
+				   f->id, f->channel);
 	if (f->type == T_HELLO)
 		return on_hello(s, r);
 	if (f->type == T_PING)
@@ -139,9 +142,6 @@ static int dispatch(struct server *s, struct request *r)
 	if (name != NULL && s->channel != 0)
 		return reply_error(r, E_UNEXPECTED, 0, "%s is served on channel 0 only, not by the worker on channel %u",
 				   name, s->channel);
-	if (f->type != T_DATA_IN && cancels_has(&s->cancels, f->id))
-		return reply_error(r, E_CANCELLED, 0, "request %u on channel %u was cancelled by the host before it was served",
-				   f->id, f->channel);
 	switch (f->type) {
 	case T_EXEC:
 		return exec_request(r);

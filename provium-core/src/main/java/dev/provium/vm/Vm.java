@@ -263,7 +263,9 @@ public final class Vm extends ChannelOperations implements AutoCloseable {
         } catch (AgentException e) {
             VmException failure = running.trouble(what + " failed: " + e.getMessage(), e);
             // The agent serves one request at a time: after a request it never finished, nothing else would be.
-            boolean channelStuck = e instanceof AgentTimeoutException || e instanceof AgentOverflowException;
+            // A timed-out request that the agent ended when the client cancelled it leaves the channel free.
+            boolean channelStuck = e instanceof AgentTimeoutException timeout && !timeout.requestEnded()
+                    || e instanceof AgentOverflowException;
             if (!running.qemu().isAlive() || agentChannel && channelStuck) {
                 stop(State.FAILED);
             }
