@@ -86,14 +86,14 @@ int jobs_start(struct jobs *j, struct request *r)
 	dec_bytes(&d, &command, &length);
 	if (dec_finish(&d) != 0)
 		return reply_error(r, E_MALFORMED, 0,
-					"BACKGROUND payload must be str command (%u bytes given)", f->length);
+				   "BACKGROUND payload must be str command (%u bytes given)", f->length);
 	if (memchr(command, '\0', length) != NULL)
 		return reply_error(r, E_MALFORMED, 0,
-					"BACKGROUND command contains a NUL byte");
+				   "BACKGROUND command contains a NUL byte");
 	job = free_slot_of(j);
 	if (job == NULL)
 		return reply_error(r, E_LIMIT, 0,
-					"%d jobs are unfinished or their results not collected on channel %u: wait for or kill one first",
+				   "%d jobs are unfinished or their results not collected on channel %u: wait for or kill one first",
 					MAX_JOBS, f->channel);
 	job->id = ++j->last_id;
 	if (start(job, command, length) < 0) {
@@ -101,7 +101,7 @@ int jobs_start(struct jobs *j, struct request *r)
 
 		free_slot(job);
 		return reply_error(r, E_OS_ERROR, err, "start a job: %s",
-					strerror(err));
+				   strerror(err));
 	}
 	enc_u32(&e, job->id);
 	enc_u32(&e, (uint32_t)job->group.pid);
@@ -166,7 +166,7 @@ static int send_spool(const struct request *r, const struct job *job, int stream
 
 	if (fstat(job->spool[stream], &st) < 0)
 		return reply_error(r, E_OS_ERROR, errno, "fstat the %s of job %u: %s",
-					stream_names[stream], job->id, strerror(errno)) < 0 ? -1 : 1;
+				   stream_names[stream], job->id, strerror(errno)) < 0 ? -1 : 1;
 	buf[0] = (unsigned char)(stream + 1);
 	while (sent < st.st_size) {
 		size_t want = st.st_size - sent < (off_t)OUTPUT_MAX_DATA ? (size_t)(st.st_size - sent) : OUTPUT_MAX_DATA;
@@ -194,10 +194,10 @@ static int unknown_job(const struct jobs *j, const struct request *r, const char
 {
 	if (id != 0 && id <= j->last_id)
 		return reply_error(r, E_NOT_FOUND, 0,
-					"%s: job %u on channel %u has finished and its result was already collected",
+				   "%s: job %u on channel %u has finished and its result was already collected",
 					request, id, r->f->channel);
 	return reply_error(r, E_NOT_FOUND, 0, "%s: no job %u on channel %u",
-				request, id, r->f->channel);
+			   request, id, r->f->channel);
 }
 
 int jobs_finish(struct jobs *j, struct request *r)

@@ -61,24 +61,24 @@ int kmsg_request(struct request *r)
 
 	if (f->length != 0)
 		return reply_error(r, E_MALFORMED, 0,
-					"DMESG payload must be empty (%u bytes given)", f->length);
+				   "DMESG payload must be empty (%u bytes given)", f->length);
 	size = klogctl(SYSLOG_ACTION_SIZE_BUFFER, NULL, 0);
 	if (size < 0)
 		return reply_error(r, E_OS_ERROR, errno,
-					"klogctl(SYSLOG_ACTION_SIZE_BUFFER): %s", strerror(errno));
+				   "klogctl(SYSLOG_ACTION_SIZE_BUFFER): %s", strerror(errno));
 	if (size > (int)KMSG_MAX)
 		size = KMSG_MAX;
 	log = malloc(size > 0 ? (size_t)size : 1);
 	if (log == NULL)
 		return reply_error(r, E_OS_ERROR, ENOMEM,
-					"no memory for the %d-byte kernel log", size);
+				   "no memory for the %d-byte kernel log", size);
 	length = klogctl(SYSLOG_ACTION_READ_ALL, log, size);
 	if (length < 0) {
 		int err = errno;
 
 		free(log);
 		return reply_error(r, E_OS_ERROR, err,
-					"klogctl(SYSLOG_ACTION_READ_ALL): %s", strerror(err));
+				   "klogctl(SYSLOG_ACTION_READ_ALL): %s", strerror(err));
 	}
 	result = send_log(r, log, strip_levels(log, (size_t)length));
 	free(log);

@@ -168,7 +168,7 @@ int workers_kill(struct request *r)
 	number = dec_u16(&d);
 	if (dec_finish(&d) != 0)
 		return reply_error(r, E_MALFORMED, 0,
-					"KILL_WORKER payload must be u16 channel (%u bytes given)", f->length);
+				   "KILL_WORKER payload must be u16 channel (%u bytes given)", f->length);
 	channels_lock();
 	ch = channels_find(number);
 	if (ch == NULL || ch->kind == CHANNEL_AGENT || ch->ending) {
@@ -177,7 +177,7 @@ int workers_kill(struct request *r)
 
 		channels_unlock();
 		return reply_error(r, E_NOT_FOUND, 0,
-					"KILL_WORKER: no worker on channel %u%s", number, why);
+				   "KILL_WORKER: no worker on channel %u%s", number, why);
 	}
 	ch->ending = 1;
 	shutdown(ch->fd, SHUT_RDWR);
@@ -191,10 +191,10 @@ int workers_kill(struct request *r)
 		children_untrack(worker.pid);
 	if (result < 0)
 		return reply_error(r, E_OS_ERROR, 0,
-					"KILL_WORKER: the %s on channel %u (tid %d) did not end within %d ms%s",
-					worker.kind == CHANNEL_THREAD ? "thread worker" : "worker", number,
-					(int)worker.tid, END_WAIT_MS,
-					worker.kind == CHANNEL_THREAD ? ": it is stuck in a system call"
-								      : " and cannot be killed (see the agent's log)");
+				   "KILL_WORKER: the %s on channel %u (tid %d) did not end within %d ms%s",
+				   worker.kind == CHANNEL_THREAD ? "thread worker" : "worker", number,
+				   (int)worker.tid, END_WAIT_MS,
+				   worker.kind == CHANNEL_THREAD ? ": it is stuck in a system call"
+								 : " and cannot be killed (see the agent's log)");
 	return reply(r, T_OK, 0, NULL, 0);
 }
