@@ -1,5 +1,9 @@
 package dev.provium.image;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -17,6 +21,7 @@ import java.util.Set;
  * {@code modules.dep} that depmod wrote. Modules listed in {@code modules.builtin} are part of the kernel
  * and need no file.
  */
+@API(status = INTERNAL)
 public final class ModuleResolver {
 
     private ModuleResolver() {
