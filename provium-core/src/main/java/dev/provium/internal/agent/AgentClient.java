@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A daemon reader thread routes each reply to the call waiting for its request id, so calls from
  * several threads may be in flight at once. Every call has a timeout: when it passes, the client
- * cancels the request in the agent (CANCEL), waits up to {@link #CANCEL_GRACE} for the agent to end it,
+ * cancels the request in the agent (CANCEL; not HELLO, which only finds out whether the agent is there), waits up to {@link #CANCEL_GRACE} for the agent to end it,
  * and reports the timeout ({@link ExecResult#timedOut()} for exec, {@link AgentTimeoutException} for
  * the others); the connection stays usable. A call abandoned for another reason (its reply overflows,
  * the thread is interrupted) is cancelled as well. When the stream ends or breaks, pending and later
@@ -162,8 +162,10 @@ public final class AgentClient implements AutoCloseable {
      * expires (the result then has {@link ExecResult#timedOut()}); the host waits
      * {@link #EXEC_TIMEOUT_MARGIN} longer for that report, then cancels the request (the agent kills
      * the command's process group) and returns a result with {@link ExecResult#timedOut()} as well,
-     * holding the output that arrived. The timeout must be between 1 ms and 2^32-1 ms. Requests sent
-     * while a command runs are served after it ends.
+     * holding the output that arrived; only when the agent does not end the request within
+     * {@link #CANCEL_GRACE} either does it fail with {@link AgentTimeoutException} (the channel may be
+     * stuck). The timeout must be between 1 ms and 2^32-1 ms. Requests sent while a command runs are
+     * served after it ends.
      */
     public ExecResult exec(String command, Duration timeout) {
         return exec(Protocol.AGENT_CHANNEL, command, timeout);
@@ -207,9 +209,10 @@ public final class AgentClient implements AutoCloseable {
             ExecResult result = execResult(last, output);
             return new ExecResult(result.exitCode(), output.stdout(), output.stderr(), true, result.signal());
         }
-        log.warn("agent {}: {} timed out after {} and was cancelled, but the agent did not end it within {}",
-                name, call.what, within, describe(cancelGrace));
-        return new ExecResult(-1, output.stdout(), output.stderr(), true, 0);
+        // Not a result: the command may still run and hold the channel, which the caller must know.
+        throw new AgentTimeoutException(call.what + " timed out after " + within + " on agent " + name
+                + "; the request was cancelled, but the agent did not end it within " + describe(cancelGrace)
+                + " (its channel may stay busy)", false);
     }
 
     private static ExecResult execResult(Frame exit, OutputCollector output) {
