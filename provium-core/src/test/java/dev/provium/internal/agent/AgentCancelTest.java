@@ -102,6 +102,44 @@ class AgentCancelTest {
     }
 
     @Test
+    void aWriteToAFifoThatNobodyReadsIsCancelled() throws Exception {
+        Path fifo = hostAgent.dir().resolve("fifo");
+        assertThat(client.exec("mkfifo " + fifo, TIMEOUT).exitCode()).isZero();
+
+        assertThatThrownBy(() -> client.writeFile(fifo.toString(), new byte[] {1, 2, 3}, 0600, SHORT))
+                .isInstanceOfSatisfying(AgentTimeoutException.class, e -> assertThat(e.requestEnded()).isTrue())
+                .hasMessage("write_file " + fifo + " timed out after 1s on agent " + client.name()
+                        + "; the request was cancelled");
+        assertConnectionWorks();
+        client.writeFile(hostAgent.dir().resolve("after").toString(), new byte[] {4}, 0600, TIMEOUT);
+        assertThat(Files.readAllBytes(hostAgent.dir().resolve("after"))).containsExactly(4);
+    }
+
+    @Test
+    void aJobWaitIsCancelledAndTheJobGoesOn() throws Exception {
+        try (RawAgent raw = new RawAgent(hostAgent.dir(), "AgentCancelTest-jobWait")) {
+            int start = raw.nextId();
+            raw.send(Frame.of(Protocol.BACKGROUND, start, new PayloadBuilder().str("exec sleep 1000").build()));
+            Frame started = raw.reply(Protocol.AGENT_CHANNEL, start, TIMEOUT);
+            assertThat(started.type()).isEqualTo(Protocol.JOB_STARTED);
+            long job = new PayloadReader(started).u32("job id");
+            int wait = raw.nextId();
+            raw.send(Frame.of(Protocol.JOB_WAIT, wait, new PayloadBuilder().u32(job).u32(600_000).build()));
+
+            int cancel = raw.nextId();
+            raw.send(cancel(cancel, Protocol.AGENT_CHANNEL, wait));
+
+            List<Frame> frames = raw.until(Protocol.AGENT_CHANNEL, wait, TIMEOUT);
+            assertThat(AgentClient.decodeError(frames.get(frames.size() - 1)).codeName()).isEqualTo("CANCELLED");
+            int poll = raw.nextId();
+            raw.send(Frame.of(Protocol.JOB_WAIT, poll, new PayloadBuilder().u32(job).u32(0).build()));
+            Frame status = raw.reply(Protocol.AGENT_CHANNEL, poll, TIMEOUT);
+            assertThat(status.type()).isEqualTo(Protocol.JOB_STATUS);
+            assertThat(new PayloadReader(status).i32("exit code")).as("still running").isEqualTo(-1);
+        }
+    }
+
+    @Test
     void aSystemCallBlockedOnChannelZeroOrInAWorkerIsInterruptedByCancel() {
         for (int channel : new int[] {Protocol.AGENT_CHANNEL, client.spawn(true, TIMEOUT).channel(),
                 client.spawn(false, TIMEOUT).channel()}) {
