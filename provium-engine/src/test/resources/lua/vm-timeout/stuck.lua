@@ -1,4 +1,5 @@
--- A test stuck in a guest call ends at its time limit; the guests it booted are killed, the file goes on.
+-- A test stuck in a guest call ends at its time limit; the guests it booted are killed, a call into the
+-- file's own guest is cancelled, and the file goes on.
 local vm = provium.create()
 vm:boot({memory = "256M"})
 
@@ -7,6 +8,10 @@ test("stuck in a guest it booted", {timeout = 8}, function()
   local mine = provium.create()
   mine:boot({memory = "128M"})
   mine:exec("sleep 600")
+end)
+
+test("stuck in the file's guest", {timeout = 2}, function()
+  vm:exec("sleep 600")
 end)
 
 test("the file's guest still answers", function()

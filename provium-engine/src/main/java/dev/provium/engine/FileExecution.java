@@ -38,10 +38,13 @@ import org.opentest4j.TestAbortedException;
  */
 final class FileExecution implements TestHandler {
 
-    /** After a timeout, how long the test may take to stop before the file's guests are killed under it. */
-    private static final Duration KILL_GUESTS_AFTER = Duration.ofSeconds(5);
-    /** And then how long before its thread is interrupted. */
-    private static final Duration INTERRUPT_AFTER = Duration.ofSeconds(10);
+    /**
+     * After a timeout, how long the test may take to stop before its thread is interrupted (which cancels a call
+     * into a guest in the agent; the guest stays usable).
+     */
+    private static final Duration INTERRUPT_AFTER = Duration.ofSeconds(2);
+    /** And then how long before the file's guests are killed under it. */
+    private static final Duration KILL_GUESTS_AFTER = Duration.ofSeconds(10);
     private static final int CONSOLE_TAIL_LINES = 20;
 
     private final LuaFileDescriptor file;
@@ -211,7 +214,7 @@ final class FileExecution implements TestHandler {
                 failure = timeoutFailure(frame, failure);
                 if (running.stream().noneMatch(outer -> outer.timedOut)) {
                     run.clearInterrupt();
-                    Thread.interrupted(); // the last resort of the timeout may have interrupted this thread
+                    Thread.interrupted(); // the timeout may have interrupted this thread to cancel a guest call
                 }
             }
             if (failure == null && !frame.failedSubTests.isEmpty()) {
@@ -244,7 +247,8 @@ final class FileExecution implements TestHandler {
 
     /**
      * On the watchdog's thread: interrupts the test's Lua code and kills what it started (workers, jobs, guests);
-     * if it is still stuck (in a call into an older guest), kills the file's guests, and at last interrupts it.
+     * if it is still stuck (in a call into an older guest), interrupts its thread, which cancels the call in the
+     * agent, and at last kills the file's guests.
      */
     private void timedOut(RunningTest frame) {
         synchronized (frame) {
@@ -252,9 +256,10 @@ final class FileExecution implements TestHandler {
                 return;
             }
             frame.timedOut = true;
-            frame.timers.add(context.watchdog().after(KILL_GUESTS_AFTER, () -> stillRunning(frame, () -> {
-                run.vms().forEach(FileExecution::killQuietly);
-                frame.timers.add(context.watchdog().after(INTERRUPT_AFTER, () -> stillRunning(frame, thread::interrupt)));
+            frame.timers.add(context.watchdog().after(INTERRUPT_AFTER, () -> stillRunning(frame, () -> {
+                thread.interrupt();
+                frame.timers.add(context.watchdog().after(KILL_GUESTS_AFTER,
+                        () -> stillRunning(frame, () -> run.vms().forEach(FileExecution::killQuietly))));
             })));
         }
         run.interrupt("test '" + frame.test.name() + "' timed out after " + seconds(frame.timeout));

@@ -43,6 +43,9 @@ class VmLuaTest {
                         .finishedWithFailure(org.junit.platform.testkit.engine.TestExecutionResultConditions.message(m ->
                                 m.startsWith("test 'stuck in a guest it booted' timed out after 8 s")
                                         && m.contains("console tail of vm default:")))))
+                .haveExactly(1, event(test("stuck in the file's guest"), org.junit.platform.testkit.engine.EventConditions
+                        .finishedWithFailure(org.junit.platform.testkit.engine.TestExecutionResultConditions.message(m ->
+                                m.startsWith("test 'stuck in the file's guest' timed out after 2 s")))))
                 .haveExactly(1, event(test("the file's guest still answers"), finishedSuccessfully()));
     }
 
