@@ -31,11 +31,13 @@ public record HostCapacity(int cores, long freeMemory) {
     }
 
     /**
-     * Files to run at once: twice the cores (under TCG a file mostly waits for its guests, and pure-Lua files are
-     * cheap), but no more than the free memory holds at {@value #MEMORY_PER_FILE} bytes a file; at least 1.
+     * Files to run at once: one per core, at least 2 (a file spends much of its time waiting for guest I/O and
+     * pure-Lua files are cheap, but under TCG every running vCPU wants a whole core, so more files than cores
+     * only make guests slower: measured by SuiteBenchmark), and no more than the free memory holds at
+     * {@value #MEMORY_PER_FILE} bytes a file; at least 1.
      */
     public int suggestedParallelism() {
-        int byCores = Math.max(2, 2 * cores);
+        int byCores = Math.max(2, cores);
         long byMemory = freeMemory == 0 ? byCores : freeMemory / MEMORY_PER_FILE;
         return (int) Math.max(1, Math.min(byCores, byMemory));
     }

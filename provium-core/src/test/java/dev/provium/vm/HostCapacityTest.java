@@ -8,8 +8,9 @@ class HostCapacityTest {
     private static final long MIB = 1 << 20;
 
     @Test
-    void twiceTheCoresWhenMemoryAllowsIt() {
-        assertThat(new HostCapacity(2, 21744 * MIB).suggestedParallelism()).isEqualTo(4);
+    void oneFilePerCoreAndAtLeastTwoWhenMemoryAllowsIt() {
+        assertThat(new HostCapacity(2, 21744 * MIB).suggestedParallelism()).isEqualTo(2);
+        assertThat(new HostCapacity(8, 21744 * MIB).suggestedParallelism()).isEqualTo(8);
         assertThat(new HostCapacity(1, 8192 * MIB).suggestedParallelism()).isEqualTo(2);
     }
 
