@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -72,6 +74,7 @@ final class FileExecution implements TestHandler {
         final int vmsBefore;
         final List<String> failedSubTests = new ArrayList<>();
         final List<ScheduledFuture<?>> timers = new ArrayList<>();
+        final Map<String, String> consoleTails = new LinkedHashMap<>();
         ResourceScope scope;
         boolean finished;
         boolean timedOut;
@@ -263,13 +266,22 @@ final class FileExecution implements TestHandler {
             })));
         }
         run.interrupt("test '" + frame.test.name() + "' timed out after " + seconds(frame.timeout));
+        List<Vm> vms = run.vms();
+        List<Vm> booted = vms.subList(Math.min(frame.vmsBefore, vms.size()), vms.size());
+        synchronized (frame) {
+            for (Vm vm : vms) { // before the kill, which may take the console with it
+                frame.consoleTails.put(vm.name(), lastLines(vm.consoleTail()));
+            }
+        }
         try {
             frame.scope.close();
         } catch (RuntimeException e) {
             // the test is failing anyway; its report says why
         }
-        List<Vm> vms = run.vms();
-        vms.subList(Math.min(frame.vmsBefore, vms.size()), vms.size()).forEach(FileExecution::killQuietly);
+        booted.forEach(vm -> {
+            vm.keepLogs();
+            killQuietly(vm);
+        });
     }
 
     private static void stillRunning(RunningTest frame, Runnable action) {
@@ -284,12 +296,12 @@ final class FileExecution implements TestHandler {
         StringBuilder message = new StringBuilder("test '" + frame.test.name() + "' timed out after "
                 + seconds(frame.timeout) + " (its workers, jobs and the guests it booted were killed; set the limit"
                 + " with test(name, {timeout = s}, fn), provium.timeout(s) or test_timeout in [provium])");
-        for (Vm vm : run.vms()) {
-            String tail = lastLines(vm.consoleTail());
-            if (!tail.isBlank()) {
-                message.append("\nconsole tail of vm ").append(vm.name()).append(":\n").append(tail);
-            }
+        Map<String, String> tails;
+        synchronized (frame) {
+            tails = new LinkedHashMap<>(frame.consoleTails);
         }
+        tails.forEach((vm, tail) -> message.append("\nconsole of vm ").append(vm)
+                .append(tail.isBlank() ? ": empty" : " (last lines):\n" + tail));
         TestTimeoutException timeout = new TestTimeoutException(message.toString());
         if (failure != null && LuaFailures.timeoutMessage(failure).isEmpty()) {
             timeout.addSuppressed(failure);
