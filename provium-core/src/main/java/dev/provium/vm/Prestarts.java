@@ -44,6 +44,8 @@ final class Prestarts implements AutoCloseable {
         return thread;
     });
     private boolean closed;
+    /** Bumped by {@link #releaseAll()}: a start that began before it gives its room back too. */
+    private long generation;
 
     Prestarts(ResourcePool pool, int max) {
         this.pool = pool;
@@ -81,10 +83,12 @@ final class Prestarts implements AutoCloseable {
     }
 
     private void startAhead(GuestLayout layout) {
+        long began;
         synchronized (this) {
             if (closed || ready.containsKey(layout)) {
                 return;
             }
+            began = generation;
         }
         ResourcePool.Lease lease;
         try {
@@ -107,7 +111,7 @@ final class Prestarts implements AutoCloseable {
         }
         List<Prestarted> surplus = new ArrayList<>();
         synchronized (this) {
-            if (closed || ready.containsKey(layout)) {
+            if (closed || generation != began || ready.containsKey(layout)) {
                 surplus.add(started);
             } else {
                 ready.put(layout, started);
@@ -125,6 +129,7 @@ final class Prestarts implements AutoCloseable {
     void releaseAll() {
         List<Prestarted> all;
         synchronized (this) {
+            generation++;
             all = new ArrayList<>(ready.values());
             ready.clear();
         }

@@ -97,8 +97,10 @@ class VmSnapshotTest {
     void aDamagedStateFailsTheResumeWithQemusReason() throws IOException {
         Path damaged = snapshots.resolve("damaged");
         Files.createDirectories(damaged);
-        for (String file : List.of(VmSnapshot.LAYOUT_FILE, VmSnapshot.INITRD_FILE)) {
-            Files.copy(configured.directory().resolve(file), damaged.resolve(file));
+        for (String file : List.of(VmSnapshot.LAYOUT_FILE, VmSnapshot.INITRD_FILE, VmSnapshot.MEMORY_FILE)) {
+            if (Files.exists(configured.directory().resolve(file))) {
+                Files.copy(configured.directory().resolve(file), damaged.resolve(file));
+            }
         }
         Files.write(damaged.resolve(VmSnapshot.STATE_FILE), "QEVM but not really".getBytes(StandardCharsets.UTF_8));
         VmSnapshot snapshot = VmSnapshot.read(damaged);
