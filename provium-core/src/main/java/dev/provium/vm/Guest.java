@@ -111,7 +111,8 @@ final class Guest {
         String who = "vm " + profile.name();
         GuestLayout layout = snapshot.layout();
         Duration timeout = service.config().bootTimeout();
-        Optional<Prestarts.Prestarted> ahead = service.prestarts().take(layout);
+        Prestarts.Key key = Prestarts.Key.of(snapshot);
+        Optional<Prestarts.Prestarted> ahead = service.prestarts().take(key);
         RunDirectory run = ahead.map(Prestarts.Prestarted::run).orElseGet(RunDirectory::create);
         ConsoleLog console = new ConsoleLog(run.consoleLog());
         ResourcePool.Lease lease = ahead.map(Prestarts.Prestarted::lease).orElse(null);
@@ -139,7 +140,7 @@ final class Guest {
                 guest.release(service.config().keepLogs() != KeepLogs.NEVER);
                 throw failure;
             }
-            service.prestarts().replenish(layout);
+            service.prestarts().replenish(key);
             return guest;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,5 +1,9 @@
 package dev.provium.vm;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -7,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -23,6 +28,29 @@ final class Prestarts implements AutoCloseable {
     static final int MAX = 2;
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(20);
 
+    /**
+     * What a QEMU started ahead fits: the layout (its command line) and the identity of the snapshot's files
+     * (a snapshot saved again at the same path has a new template, which a QEMU that mapped the old one
+     * must not load a new state into).
+     */
+    record Key(GuestLayout layout, String files) {
+        static Key of(VmSnapshot snapshot) {
+            StringBuilder identity = new StringBuilder();
+            for (Path file : List.of(snapshot.stateFile(), snapshot.directory().resolve(VmSnapshot.MEMORY_FILE))) {
+                try {
+                    Map<String, Object> attributes = Files.readAttributes(file, "unix:ino,size,lastModifiedTime");
+                    identity.append(attributes.get("ino")).append('/').append(attributes.get("size")).append('/')
+                            .append(attributes.get("lastModifiedTime")).append(' ');
+                } catch (NoSuchFileException absent) {
+                    identity.append("absent ");
+                } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                    identity.append(UUID.randomUUID()).append(' '); // unknown: matches nothing
+                }
+            }
+            return new Key(snapshot.layout(), identity.toString());
+        }
+    }
+
     /** A QEMU waiting for a state, its run directory and the lease it holds. */
     record Prestarted(RunDirectory run, QemuProcess qemu, ResourcePool.Lease lease) {
         void discard() {
@@ -37,7 +65,7 @@ final class Prestarts implements AutoCloseable {
 
     private final ResourcePool pool;
     private final int max;
-    private final Map<GuestLayout, Prestarted> ready = new LinkedHashMap<>();
+    private final Map<Key, Prestarted> ready = new LinkedHashMap<>();
     private final ExecutorService starter = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "provium-qemu-ahead");
         thread.setDaemon(true);
@@ -52,11 +80,11 @@ final class Prestarts implements AutoCloseable {
         this.max = max;
     }
 
-    /** The QEMU started ahead for layout, if one is waiting; it is the caller's from now on. */
-    Optional<Prestarted> take(GuestLayout layout) {
+    /** The QEMU started ahead for the snapshot, if one is waiting; it is the caller's from now on. */
+    Optional<Prestarted> take(Key key) {
         Prestarted found;
         synchronized (this) {
-            found = ready.remove(layout);
+            found = ready.remove(key);
         }
         if (found != null && !found.qemu().isAlive()) {
             found.discard();
@@ -65,27 +93,28 @@ final class Prestarts implements AutoCloseable {
         return Optional.ofNullable(found);
     }
 
-    /** Starts, in the background, a QEMU for layout unless one waits already or there is no free room. */
-    void replenish(GuestLayout layout) {
+    /** Starts, in the background, a QEMU for the snapshot unless one waits already or there is no free room. */
+    void replenish(Key key) {
         if (max <= 0) {
             return;
         }
         synchronized (this) {
-            if (closed || ready.containsKey(layout)) {
+            if (closed || ready.containsKey(key)) {
                 return;
             }
         }
         try {
-            starter.execute(() -> startAhead(layout));
+            starter.execute(() -> startAhead(key));
         } catch (RejectedExecutionException closing) {
             // the service is closing
         }
     }
 
-    private void startAhead(GuestLayout layout) {
+    private void startAhead(Key key) {
+        GuestLayout layout = key.layout();
         long began;
         synchronized (this) {
-            if (closed || ready.containsKey(layout)) {
+            if (closed || ready.containsKey(key)) {
                 return;
             }
             began = generation;
@@ -111,10 +140,10 @@ final class Prestarts implements AutoCloseable {
         }
         List<Prestarted> surplus = new ArrayList<>();
         synchronized (this) {
-            if (closed || generation != began || ready.containsKey(layout)) {
+            if (closed || generation != began || ready.containsKey(key)) {
                 surplus.add(started);
             } else {
-                ready.put(layout, started);
+                ready.put(key, started);
                 Iterator<Prestarted> oldest = ready.values().iterator();
                 while (ready.size() > max) {
                     surplus.add(oldest.next());
