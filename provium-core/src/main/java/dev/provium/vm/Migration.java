@@ -26,8 +26,10 @@ final class Migration {
     /** Pauses the guest and writes its state, without the shared RAM when ignoreShared; the guest stays paused. */
     static void save(QmpClient qmp, Path stateFile, boolean ignoreShared, Duration timeout) {
         qmp.stop();
-        if (ignoreShared) {
-            ignoreShared(qmp);
+        // said either way: a guest resumed from a template has the capability on, and a full state saved with it
+        // on only loads into a QEMU that has it on too
+        if (ignoreShared || QemuFeatures.installed().templates()) {
+            ignoreShared(qmp, ignoreShared);
         }
         qmp.execute("migrate-set-parameters", Map.of("max-bandwidth", UNLIMITED_BANDWIDTH), QmpClient.DEFAULT_TIMEOUT);
         qmp.migrate(outgoingTo(stateFile));
@@ -52,15 +54,15 @@ final class Migration {
      */
     static void load(QmpClient qmp, QemuProcess qemu, Path stateFile, boolean ignoreShared, Duration timeout) {
         if (ignoreShared) {
-            ignoreShared(qmp);
+            ignoreShared(qmp, true);
         }
         qmp.execute("migrate-incoming", Map.of("uri", incomingFrom(stateFile)), QmpClient.DEFAULT_TIMEOUT);
         awaitLoaded(qmp, qemu, timeout);
     }
 
-    private static void ignoreShared(QmpClient qmp) {
+    private static void ignoreShared(QmpClient qmp, boolean on) {
         qmp.execute("migrate-set-capabilities",
-                Map.of("capabilities", List.of(Map.of("capability", "x-ignore-shared", "state", true))),
+                Map.of("capabilities", List.of(Map.of("capability", "x-ignore-shared", "state", on))),
                 QmpClient.DEFAULT_TIMEOUT);
     }
 
