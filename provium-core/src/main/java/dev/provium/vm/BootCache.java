@@ -25,4 +25,13 @@ public interface BootCache {
 
     /** Forgets a snapshot this cache gave that did not resume, so the next boot saves a new one. */
     void discard(VmSnapshot snapshot);
+
+    /**
+     * Makes the boot cache of a service. The service finds it with {@link java.util.ServiceLoader} (provium-core
+     * registers the fixture cache's), so this package does not depend on the one that keeps the snapshots.
+     */
+    @API(status = INTERNAL)
+    interface Provider {
+        BootCache create(VmService service);
+    }
 }

@@ -131,6 +131,9 @@ public final class Vm extends ChannelOperations implements AutoCloseable {
         if (!profile.bootCache()) {
             return Optional.of("profile " + profile.name() + " has boot_cache = false");
         }
+        if (service.bootCache().isEmpty()) {
+            return Optional.of("no boot cache is installed");
+        }
         for (Disk disk : options.disks()) {
             if (!disk.readOnly()) {
                 return Optional.of("its disk " + disk.path() + " is writable");
@@ -149,7 +152,8 @@ public final class Vm extends ChannelOperations implements AutoCloseable {
      */
     private Guest fromBootCache(BootOptions options) {
         BootOptions withoutFiles = options.withFiles(Map.of());
-        VmSnapshot snapshot = service.bootCache().snapshot(profile, withoutFiles,
+        BootCache cache = service.bootCache().orElseThrow();
+        VmSnapshot snapshot = cache.snapshot(profile, withoutFiles,
                 directory -> Guest.bootAndSave(service, profile, withoutFiles, directory));
         Guest guest;
         try {
@@ -160,7 +164,7 @@ public final class Vm extends ChannelOperations implements AutoCloseable {
             }
             service.notices().notice("provium: the boot snapshot " + snapshot.directory() + " of vm " + name
                     + " does not resume (" + firstLine(e.getMessage()) + "); booting cold, a new snapshot is saved next time");
-            service.bootCache().discard(snapshot);
+            cache.discard(snapshot);
             return Guest.boot(service, profile, options);
         }
         try {

@@ -6,7 +6,6 @@ import org.apiguardian.api.API;
 
 import dev.provium.Notices;
 import dev.provium.config.MemorySize;
-import dev.provium.fixture.BootSnapshots;
 import dev.provium.internal.agent.AgentBinary;
 import dev.provium.config.Constants;
 import dev.provium.config.Profile;
@@ -19,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -45,7 +45,8 @@ public final class VmService implements AutoCloseable {
         this.notices = notices;
         this.images = new GuestImageBuilder(config.cacheDir().resolve("images"), notices);
         this.prestarts = new Prestarts(pool, Prestarts.MAX);
-        this.bootCache = BootSnapshots.create(this);
+        this.bootCache = ServiceLoader.load(BootCache.Provider.class, VmService.class.getClassLoader()).findFirst()
+                .map(provider -> provider.create(this)).orElse(null);
     }
 
     /** A service whose notices go to standard output, unless {@code console_progress = false}. */
@@ -121,8 +122,9 @@ public final class VmService implements AutoCloseable {
         return prestarts;
     }
 
-    BootCache bootCache() {
-        return bootCache;
+    /** The boot cache; empty when none is installed (every boot is cold then). */
+    Optional<BootCache> bootCache() {
+        return Optional.ofNullable(bootCache);
     }
 
     /**
