@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -72,8 +73,8 @@ class BootBenchmark {
             Files.createDirectories(shared.resolve(sub));
             Files.createSymbolicLink(cache.resolve(sub), shared.resolve(sub));
         }
-        ProviumConfig config = ProviumConfig.load(work, key -> key.equals("provium.cache_dir")
-                ? Optional.of(cache.toString()) : Optional.empty());
+        Map<String, String> parameters = Map.of("provium.cache_dir", cache.toString(), "provium.boot_timeout", "900");
+        ProviumConfig config = ProviumConfig.load(work, key -> Optional.ofNullable(parameters.get(key)));
         List<Double> warm = new ArrayList<>();
         List<Double> cold = new ArrayList<>();
         try (VmService service = VmService.create(config, Notices.none())) {

@@ -50,7 +50,8 @@ class FixtureBenchmark {
             Files.createSymbolicLink(work.resolve(sub), shared.resolve(sub));
         }
         // room for COPIES guests at once: under TCG a vCPU is a thread, and the default budget is the host's cores
-        Map<String, String> parameters = Map.of("provium.cache_dir", work.toString(), "provium.cpus", "64");
+        Map<String, String> parameters = Map.of("provium.cache_dir", work.toString(), "provium.cpus", "64",
+                "provium.boot_timeout", "900"); // a loaded shared machine may take minutes to boot 8 guests
         ProviumConfig config = ProviumConfig.load(work, key -> Optional.ofNullable(parameters.get(key)));
         Accelerator accel = Accelerator.choose(config.accel(), Notices.standardOutput());
         Path script = Files.writeString(work.resolve("bench.lua"), "-- the benchmark's fixture\n");
