@@ -1,7 +1,6 @@
 package dev.provium.vm;
 
 import dev.provium.guest.SyscallRequest;
-import dev.provium.guest.SyscallResult;
 import dev.provium.internal.agent.AgentChannel;
 
 import java.nio.ByteBuffer;
@@ -53,14 +52,22 @@ final class NewMachine {
         return agent.syscall(call.build(), timeout).value();
     }
 
-    static void reseed(AgentChannel agent, Duration timeout) {
+    /**
+     * Opens /dev/urandom, credits it fresh host randomness (RNDADDENTROPY) and has the kernel reseed its
+     * CRNG now (RNDRESEEDCRNG). Returns the raw results of open, the two ioctls and close, in that order
+     * (just the open's when it failed): a kernel that accepted everything gives a descriptor and zeros.
+     */
+    static long[] reseed(AgentChannel agent, Duration timeout) {
         byte[] path = "/dev/urandom\0".getBytes(StandardCharsets.US_ASCII);
         SyscallRequest.Builder open = SyscallRequest.syscall(SYS_OPENAT).args(AT_FDCWD, 0, O_WRONLY_CLOEXEC);
         open.pointer(1, open.buffer(path, path.length, false));
         long fd = agent.syscall(open.build(), timeout).value();
         if (fd < 0) {
-            return;
+            return new long[] {fd};
         }
+        long added = 0;
+        long reseeded = 0;
+        long closed = 0;
         try {
             byte[] seed = new byte[SEED_BYTES];
             HOST_RANDOM.nextBytes(seed);
@@ -68,10 +75,11 @@ final class NewMachine {
                     .putInt(SEED_BYTES * 8).putInt(SEED_BYTES).put(seed).array();
             SyscallRequest.Builder add = SyscallRequest.ioctl().args(fd, RNDADDENTROPY, 0);
             add.pointer(2, add.buffer(poolInfo, poolInfo.length, false));
-            agent.syscall(add.build(), timeout);
-            agent.syscall(SyscallRequest.ioctl().args(fd, RNDRESEEDCRNG, 0).build(), timeout);
+            added = agent.syscall(add.build(), timeout).value();
+            reseeded = agent.syscall(SyscallRequest.ioctl().args(fd, RNDRESEEDCRNG, 0).build(), timeout).value();
         } finally {
-            SyscallResult ignored = agent.syscall(SyscallRequest.syscall(SYS_CLOSE).args(fd).build(), timeout);
+            closed = agent.syscall(SyscallRequest.syscall(SYS_CLOSE).args(fd).build(), timeout).value();
         }
+        return new long[] {fd, added, reseeded, closed};
     }
 }
