@@ -174,7 +174,7 @@ public final class AgentClient implements AutoCloseable {
         int flags = fields.u8("flags");
         int signal = fields.u8("signal");
         fields.end();
-        return new ExecResult(exitCode, output.stdout(), output.stderr(),
+        return new ExecResult(command, exitCode, output.stdout(), output.stderr(),
                 (flags & Protocol.EXIT_TIMED_OUT) != 0, (flags & Protocol.EXIT_SIGNALED) != 0 ? signal : 0);
     }
 
