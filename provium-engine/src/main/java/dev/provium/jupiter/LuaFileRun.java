@@ -4,6 +4,7 @@ import dev.provium.lua.FileRunContext;
 import dev.provium.lua.LuaFailures;
 import dev.provium.lua.LuaRuntime;
 import dev.provium.lua.TestBody;
+import dev.provium.lua.TestHandler;
 
 import java.net.URI;
 import java.util.Iterator;
@@ -58,7 +59,6 @@ final class LuaFileRun implements Iterator<DynamicNode> {
     private Declared handedOut;
     private Command command;
     private boolean ended;
-    private boolean declaredAny;
     private Throwable endFailure;
     private String endTodo;
     private DynamicNode next;
@@ -109,10 +109,6 @@ final class LuaFileRun implements Iterator<DynamicNode> {
                 return true;
             }
             exhausted = true;
-            if (!declaredAny) {
-                next = wholeFileTest();
-                return true;
-            }
             if (endFailure != null) {
                 throw unchecked(runtime.prerequisites().reportOnce(endFailure, "file " + name));
             }
@@ -140,20 +136,6 @@ final class LuaFileRun implements Iterator<DynamicNode> {
         return DynamicTest.dynamicTest(test.name, source, () -> execute(test));
     }
 
-    /** A file without {@code test()} calls is one test: its outcome is the file's. */
-    private DynamicTest wholeFileTest() {
-        Throwable failure = endFailure;
-        String todo = endTodo;
-        return DynamicTest.dynamicTest(name, uri, () -> {
-            if (failure != null) {
-                throw runtime.prerequisites().reportOnce(failure, "file " + name);
-            }
-            if (todo != null) {
-                throw new TestAbortedException(todo);
-            }
-        });
-    }
-
     private void execute(Declared test) throws Throwable {
         synchronized (lock) {
             if (test.passedOver) {
@@ -174,10 +156,38 @@ final class LuaFileRun implements Iterator<DynamicNode> {
     // ---- the file's thread
 
     private void runFile() {
+        Outcome outcome = run(runtime, file, this::test);
+        synchronized (lock) {
+            ended = true;
+            endFailure = outcome.failure();
+            endTodo = outcome.todo();
+            lock.notifyAll();
+        }
+    }
+
+    /**
+     * Runs a file in which the scan found no {@code test()} call as one test, on the calling thread; a
+     * {@code test()} it makes after all runs inline, as a step of it.
+     */
+    static void runAsOneTest(ProviumRuntime runtime, FileRunContext file, String name) throws Throwable {
+        Outcome outcome = run(runtime, file, (testName, line, body) -> body.call());
+        if (outcome.failure() != null) {
+            throw runtime.prerequisites().reportOnce(outcome.failure(), "file " + name);
+        }
+        if (outcome.todo() != null) {
+            throw new TestAbortedException(outcome.todo());
+        }
+    }
+
+    /** How a file's program ended: what failed it (with any cleanup failure), else the reason of a file-scope todo. */
+    private record Outcome(Throwable failure, String todo) {
+    }
+
+    private static Outcome run(ProviumRuntime runtime, FileRunContext file, TestHandler tests) {
         Throwable failure = null;
         String todo = null;
         try {
-            LuaRuntime.create(file, this::test, List.of(runtime.guests().fileBindings())).run();
+            LuaRuntime.create(file, tests, List.of(runtime.guests().fileBindings())).run();
         } catch (LuaError e) {
             Optional<String> reason = LuaFailures.todoReason(e);
             if (reason.isPresent()) {
@@ -196,13 +206,8 @@ final class LuaFileRun implements Iterator<DynamicNode> {
             } catch (RuntimeException cleanup) {
                 failure = TestBody.combine(failure, cleanup);
             }
-            synchronized (lock) {
-                ended = true;
-                endFailure = failure;
-                endTodo = failure == null ? todo : null;
-                lock.notifyAll();
-            }
         }
+        return new Outcome(failure, failure == null ? todo : null);
     }
 
     /** {@code test(name, fn)}: waits for Jupiter to run the test (or pass over it), then lets the file go on. */
@@ -215,7 +220,6 @@ final class LuaFileRun implements Iterator<DynamicNode> {
         Command decision;
         synchronized (lock) {
             declared = test;
-            declaredAny = true;
             lock.notifyAll();
             decision = receive();
         }

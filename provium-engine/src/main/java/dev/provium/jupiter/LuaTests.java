@@ -2,6 +2,7 @@ package dev.provium.jupiter;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import dev.provium.engine.ScriptScanner;
 import dev.provium.lua.FileRunContext;
 
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.util.stream.Stream;
 import org.apiguardian.api.API;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.DynamicTest;
 
 /**
  * Lua test files as JUnit Jupiter dynamic tests, for a {@code @TestFactory} method of a class with
@@ -37,7 +39,7 @@ import org.junit.jupiter.api.DynamicNode;
  * (on one thread per file, the tests one after the other). {@code todo()} aborts a test with its reason; a Lua
  * failure is an {@link AssertionError} (assertions) or a script error with the Lua message and traceback; a
  * failure of the top-level code fails the file's container, and a file that calls no {@code test()} is a single
- * test. VMs, fixtures, the resource pool and the image cache are those of the Java tests in the same run.
+ * test (its {@code test()} calls, if any at run time, are steps of it). VMs, fixtures, the resource pool and the image cache are those of the Java tests in the same run.
  */
 @API(status = EXPERIMENTAL)
 public final class LuaTests {
@@ -93,9 +95,12 @@ public final class LuaTests {
             moduleRoots.add(base);
         }
         String name = FileRunContext.chunkNameOf(file, base);
-        LuaFileRun run = new LuaFileRun(runtime, new FileRunContext(file, FileRunContext.chunkNameOf(file, project), project,
-                moduleRoots), name);
-        return DynamicContainer.dynamicContainer(name, file.toUri(), run.nodes());
+        String chunkName = FileRunContext.chunkNameOf(file, project);
+        FileRunContext context = new FileRunContext(file, chunkName, project, moduleRoots);
+        if (!ScriptScanner.callsTest(file, chunkName)) {
+            return DynamicTest.dynamicTest(name, file.toUri(), () -> LuaFileRun.runAsOneTest(runtime, context, name));
+        }
+        return DynamicContainer.dynamicContainer(name, file.toUri(), new LuaFileRun(runtime, context, name).nodes());
     }
 
     /** Runs {@code factory} with {@code runtime} as the one {@link #in}/{@link #files} use on this thread. */
