@@ -44,6 +44,15 @@ final class JupiterKit {
         return found.get(0);
     }
 
+    /** "name: message" of every test or container that did not pass, so a failing run says why. */
+    static List<String> failures(EngineExecutionResults results) {
+        return results.allEvents().finished().stream()
+                .filter(e -> e.getRequiredPayload(TestExecutionResult.class).getStatus() != TestExecutionResult.Status.SUCCESSFUL)
+                .map(e -> e.getTestDescriptor().getDisplayName() + ": " + e.getRequiredPayload(TestExecutionResult.class)
+                        .getThrowable().map(Throwable::toString).orElse("?"))
+                .toList();
+    }
+
     static TestExecutionResult result(EngineExecutionResults results, String displayName) {
         return finished(results, displayName).getRequiredPayload(TestExecutionResult.class);
     }
