@@ -93,6 +93,9 @@ final class LuaFileRun implements Iterator<DynamicNode> {
                 thread.setContextClassLoader(Thread.currentThread().getContextClassLoader());
                 thread.start();
             } else if (handedOut != null) {
+                while (handedOut.executed && !handedOut.done) {
+                    await(); // executed on another thread (parallel mode): the file goes on once it is done
+                }
                 if (!handedOut.executed) {
                     handedOut.passedOver = true;
                 }
