@@ -7,6 +7,7 @@ import static org.junit.platform.engine.TestExecutionResult.Status.ABORTED;
 import static org.junit.platform.engine.TestExecutionResult.Status.FAILED;
 import static org.junit.platform.engine.TestExecutionResult.Status.SUCCESSFUL;
 
+import dev.provium.config.Constants;
 import dev.provium.lua.LuaScriptException;
 
 import java.util.List;
@@ -16,9 +17,11 @@ import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.platform.engine.TestSource;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.engine.support.descriptor.FilePosition;
 import org.junit.platform.engine.support.descriptor.FileSource;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
 import org.opentest4j.AssertionFailedError;
 import org.opentest4j.TestAbortedException;
 
@@ -108,6 +111,25 @@ class LuaTestsTest {
                 .as("a file without test() is one test").startsWith("net/single.lua", "passes");
         assertThat(JupiterKit.finished(results, "outcomes.lua").getTestDescriptor().isContainer()).isTrue();
         results.testEvents().assertStatistics(stats -> stats.started(7).succeeded(4).failed(2).aborted(1));
+    }
+
+    @Test
+    void aUniqueIdSelectsOneLuaTestAndTheFileRunsPastTheOthers() {
+        String uniqueId = "[engine:junit-jupiter]/[class:" + AllFiles.class.getName() + "]/[test-factory:lua()]"
+                + "/[dynamic-container:#2]/[dynamic-test:#5]";
+        EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
+                .configurationParameter(JupiterKit.ENABLED, "true")
+                .configurationParameter(Constants.parameter(Constants.PROJECT_DIR), JupiterKit.dir("pure").toString())
+                .configurationParameter(Constants.parameter(Constants.ROOTS), ".")
+                .selectors(DiscoverySelectors.selectUniqueId(uniqueId))
+                .execute();
+
+        assertThat(results.testEvents().finished().stream().map(e -> e.getTestDescriptor().getDisplayName()).toList())
+                .containsExactly("computed 1");
+        assertThat(result(results, "computed 1").getStatus()).as("the top-level code before it ran, the tests did not")
+                .isEqualTo(FAILED);
+        assertThat(failure(results, "computed 1")).hasMessageContaining("expected: 1").hasMessageContaining("actual:   0");
+        results.containerEvents().assertStatistics(stats -> stats.failed(0));
     }
 
     @Test
