@@ -18,6 +18,7 @@ import dev.provium.lua.FileRunContext;
 import dev.provium.lua.LuaFailures;
 import dev.provium.lua.LuaRuntime;
 import dev.provium.lua.ResourceScope;
+import dev.provium.lua.TestBody;
 import dev.provium.lua.TestHandler;
 import dev.provium.lua.TestOptions;
 import dev.provium.vm.LeaseOwner;
@@ -233,7 +234,7 @@ final class FileExecution implements TestHandler {
             try {
                 run.endTest();
             } catch (RuntimeException cleanup) {
-                failure = combine(failure, cleanup);
+                failure = TestBody.combine(failure, cleanup);
             }
         }
         if (failure != null) {
@@ -368,21 +369,8 @@ final class FileExecution implements TestHandler {
             run.close();
             return failure;
         } catch (RuntimeException cleanup) {
-            return combine(failure, cleanup);
+            return TestBody.combine(failure, cleanup);
         }
-    }
-
-    /** A cleanup failure is reported with the original failure; it outranks a todo. */
-    private static Throwable combine(Throwable failure, RuntimeException cleanup) {
-        if (failure == null) {
-            return cleanup;
-        }
-        if (failure instanceof TestAbortedException) {
-            cleanup.addSuppressed(failure);
-            return cleanup;
-        }
-        failure.addSuppressed(cleanup);
-        return failure;
     }
 
     private static RuntimeException unchecked(Throwable failure) {
