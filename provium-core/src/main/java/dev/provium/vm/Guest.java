@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.io.UncheckedIOException;
 
 /**
  * The parts of one running guest — run directory, QEMU, agent connection and resource lease — and the
@@ -31,20 +33,28 @@ final class Guest {
     private final QemuProcess qemu;
     private final AgentClient agent;
     private final GuestLayout layout;
+    private final VmService service;
+    private final LogPlace logs;
+    private final String who;
     private volatile boolean troubled;
     private boolean released;
 
     private Guest(RunDirectory run, ConsoleLog console, ResourcePool.Lease lease, QemuProcess qemu, AgentClient agent,
-                  GuestLayout layout) {
+                  GuestLayout layout, VmService service, LogPlace logs, String who) {
         this.run = run;
         this.console = console;
         this.lease = lease;
         this.qemu = qemu;
         this.agent = agent;
         this.layout = layout;
+        this.service = service;
+        this.logs = logs;
+        this.who = who;
+        agent.replyLimit(service.config().replyLimit().bytes());
+        run.restrictFiles();
     }
 
-    static Guest boot(VmService service, Profile profile, BootOptions options) {
+    static Guest boot(VmService service, Profile profile, BootOptions options, LogPlace logs) {
         String who = "vm " + profile.name();
         RunDirectory run = RunDirectory.create();
         ConsoleLog console = new ConsoleLog(run.consoleLog());
@@ -56,12 +66,12 @@ final class Guest {
             qemu = QemuProcess.start(layout.commandLine(run).build(), run.qemuOutput());
             AgentClient agent = new AgentConnector(run.agentSocket(), qemu, console, profile.name())
                     .connect(service.config().bootTimeout());
-            return new Guest(run, console, lease, qemu, agent, layout);
+            return new Guest(run, console, lease, qemu, agent, layout, service, logs, who);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw failedBoot(who + " boot was interrupted", e, service, run, console, lease, qemu);
+            throw failedBoot(who + " boot was interrupted", e, service, run, console, lease, qemu, logs);
         } catch (RuntimeException e) {
-            throw failedBoot(who + " failed to boot: " + e.getMessage(), e, service, run, console, lease, qemu);
+            throw failedBoot(who + " failed to boot: " + e.getMessage(), e, service, run, console, lease, qemu, logs);
         }
     }
 
@@ -70,7 +80,7 @@ final class Guest {
      * loads the state (so the agent, blocked reading its port, sees the host still there), lets the
      * guest run and completes a handshake on the fresh connection.
      */
-    static Guest resume(VmService service, Profile profile, VmSnapshot snapshot) {
+    static Guest resume(VmService service, Profile profile, VmSnapshot snapshot, LogPlace logs) {
         String who = "vm " + profile.name();
         RunDirectory run = RunDirectory.create();
         ConsoleLog console = new ConsoleLog(run.consoleLog());
@@ -89,15 +99,15 @@ final class Guest {
                 Migration.resume(qmp, qemu, timeout);
             }
             AgentClient agent = connector.connect(timeout, early);
-            return new Guest(run, console, lease, qemu, agent, layout);
+            return new Guest(run, console, lease, qemu, agent, layout, service, logs, who);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closeQuietly(early);
-            throw failedBoot(who + " resume was interrupted", e, service, run, console, lease, qemu);
+            throw failedBoot(who + " resume was interrupted", e, service, run, console, lease, qemu, logs);
         } catch (RuntimeException e) {
             closeQuietly(early);
             throw failedBoot(who + " failed to resume from " + snapshot.directory() + ": " + e.getMessage()
-                    + exitReport(qemu), e, service, run, console, lease, qemu);
+                    + exitReport(qemu), e, service, run, console, lease, qemu, logs);
         }
     }
 
@@ -133,30 +143,51 @@ final class Guest {
                 options.disks());
     }
 
-    /** Tears down what a failed start set up; the run directory (console log) stays unless logs are never kept. */
+    /**
+     * Tears down what a failed start set up: QEMU, its sockets, the lease and the run directory. The console log
+     * and QEMU's output are kept in the log directory (and the place printed) unless logs are never kept, there
+     * was nothing to keep, or a prerequisite was missing.
+     */
     private static VmException failedBoot(String reason, Exception cause, VmService service, RunDirectory run,
-                                          ConsoleLog console, ResourcePool.Lease lease, QemuProcess qemu) {
+                                          ConsoleLog console, ResourcePool.Lease lease, QemuProcess qemu, LogPlace logs) {
         try {
             if (qemu != null) {
                 qemu.kill();
             }
         } finally {
+            run.deleteSockets();
             if (lease != null) {
                 lease.close();
             }
         }
         String tail = console.tail();
-        Path log = console.file();
-        if (service.config().keepLogs() == KeepLogs.NEVER) {
+        boolean missing = cause instanceof KernelNotFoundException || cause instanceof QemuNotInstalledException;
+        Path log = null;
+        if (missing || service.config().keepLogs() == KeepLogs.NEVER) {
             run.close();
-            log = null;
         } else {
-            deleteQuietly(run.path().resolve(INITRD));
+            log = keep(run, console, logs, service, "vm " + logs.vmName()).orElse(null);
         }
-        if (cause instanceof KernelNotFoundException || cause instanceof QemuNotInstalledException) {
+        if (missing) {
             return new MissingPrerequisiteException(cause.getMessage(), reason, tail, log, cause);
         }
         return new VmException(reason, tail, log, cause);
+    }
+
+    /** Moves the logs to their kept place and says where; the run directory goes. */
+    private static Optional<Path> keep(RunDirectory run, ConsoleLog console, LogPlace logs, VmService service, String who) {
+        Optional<Path> kept;
+        try {
+            kept = run.keepLogsIn(logs.directory());
+        } catch (UncheckedIOException e) {
+            service.notices().notice("provium: the logs of " + who + " could not be kept: " + e.getMessage());
+            return Optional.empty();
+        }
+        kept.ifPresent(file -> {
+            console.movedTo(file.getParent().resolve(run.consoleLog().getFileName()));
+            service.notices().notice("provium: console log of " + who + " kept: " + file);
+        });
+        return kept;
     }
 
     /**
@@ -212,7 +243,9 @@ final class Guest {
             message.append("; QEMU has exited").append(qemu.exitCode().map(code -> " with code " + code).orElse(""));
         }
         console.panicLine().ifPresent(panic -> message.append("; the guest kernel panicked: ").append(panic));
-        return new VmException(message.toString(), console.tail(), console.file(), cause);
+        Path log = service.config().keepLogs() == KeepLogs.NEVER ? null
+                : logs.directory().resolve(run.consoleLog().getFileName());
+        return new VmException(message.toString(), console.tail(), log, cause);
     }
 
     void shutdown(Duration wait) {
@@ -231,11 +264,18 @@ final class Guest {
         try {
             agent.close();
         } finally {
-            qemu.kill();
+            try {
+                qemu.kill();
+            } finally {
+                run.deleteSockets();
+            }
         }
     }
 
-    /** Frees the lease and deletes the run directory, or, when keeping logs, only the initrd. Once. */
+    /**
+     * Ends QEMU, frees the lease and deletes the run directory; when keeping logs, the console log and QEMU's
+     * output move to the log directory first, and their place is printed. Once.
+     */
     synchronized void release(boolean keepLogs) {
         if (released) {
             return;
@@ -244,20 +284,15 @@ final class Guest {
         try {
             kill();
         } finally {
-            lease.close();
-            if (keepLogs) {
-                deleteQuietly(run.path().resolve(INITRD));
-            } else {
-                run.close();
+            try {
+                lease.close();
+            } finally {
+                if (keepLogs) {
+                    keep(run, console, logs, service, who);
+                } else {
+                    run.close();
+                }
             }
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // a leftover initrd in a kept log directory is harmless
         }
     }
 }

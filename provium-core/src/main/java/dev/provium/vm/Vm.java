@@ -10,6 +10,7 @@ import dev.provium.guest.AgentErrorException;
 import dev.provium.internal.agent.AgentException;
 import dev.provium.internal.agent.AgentOverflowException;
 import dev.provium.internal.agent.AgentTimeoutException;
+import dev.provium.config.Constants;
 import dev.provium.config.KeepLogs;
 import dev.provium.config.Profile;
 
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * One QEMU guest with the Provium agent inside. Created by {@link VmService#create(String)}, booted
@@ -32,7 +32,8 @@ import java.util.function.Supplier;
  */
 @API(status = STABLE)
 public final class Vm extends ChannelOperations implements AutoCloseable {
-    public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofMinutes(5);
+    /** The operation timeout when the configuration sets none ({@code operation_timeout}). */
+    public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(Constants.DEFAULT_OPERATION_TIMEOUT_SECONDS);
     static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
 
     public enum State { CREATED, BOOTING, RUNNING, STOPPED, FAILED }
@@ -41,15 +42,17 @@ public final class Vm extends ChannelOperations implements AutoCloseable {
     private final Profile profile;
     private final String name;
     private State state = State.CREATED;
-    private Duration operationTimeout = DEFAULT_OPERATION_TIMEOUT;
+    private Duration operationTimeout;
     private Guest guest;
     private BootOptions bootOptions;
     private boolean keepLogs;
+    private String logGroup = LogPlace.DEFAULT_GROUP;
 
     Vm(VmService service, Profile profile) {
         this.service = service;
         this.profile = profile;
         this.name = profile.name();
+        this.operationTimeout = service.config().operationTimeout();
     }
 
     public String name() {
@@ -89,9 +92,24 @@ public final class Vm extends ChannelOperations implements AutoCloseable {
         return requireRunning("use the agent of").agent();
     }
 
-    /** The timeout of every later guest operation (default 5 minutes). */
+    /**
+     * The timeout of every later guest operation that names none of its own (default: the configuration's
+     * {@code operation_timeout}, 300 s unless set).
+     */
     public synchronized void operationTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("operation timeout " + timeout + " is not positive");
+        }
         this.operationTimeout = timeout;
+    }
+
+    /**
+     * Where this guest's logs go when kept: {@code <log_dir>/<group>/<vm name>/}; the engine passes the test
+     * file. Set it before booting. Default {@value LogPlace#DEFAULT_GROUP}.
+     */
+    public synchronized void logGroup(String group) {
+        requireState(State.CREATED, "set the log group of");
+        this.logGroup = group;
     }
 
     /** Keeps this guest's console log and run files when it stops, e.g. because its test failed. */
@@ -109,7 +127,7 @@ public final class Vm extends ChannelOperations implements AutoCloseable {
      * QEMU exited or the kernel panicked.
      */
     public void boot(BootOptions options) {
-        start("boot", () -> Guest.boot(service, profile, options));
+        start("boot", logs -> Guest.boot(service, profile, options, logs));
         synchronized (this) {
             bootOptions = options;
         }
@@ -117,16 +135,18 @@ public final class Vm extends ChannelOperations implements AutoCloseable {
 
     /** Starts this guest from a snapshot instead of booting it; returns when the agent answered. */
     void resume(VmSnapshot snapshot) {
-        start("resume", () -> Guest.resume(service, profile, snapshot));
+        start("resume", logs -> Guest.resume(service, profile, snapshot, logs));
     }
 
-    private void start(String action, Supplier<Guest> starter) {
+    private void start(String action, Function<LogPlace, Guest> starter) {
+        LogPlace logs;
         synchronized (this) {
             requireState(State.CREATED, action);
             state = State.BOOTING;
+            logs = new LogPlace(service.config().logDir(), logGroup, name);
         }
         try {
-            Guest started = starter.get();
+            Guest started = starter.apply(logs);
             synchronized (this) {
                 guest = started;
                 state = State.RUNNING;

@@ -5,6 +5,7 @@ import static org.apiguardian.api.API.Status.STABLE;
 import org.apiguardian.api.API;
 
 import dev.provium.Notices;
+import dev.provium.internal.PrivateDirectories;
 import dev.provium.internal.agent.AgentBinary;
 import dev.provium.config.Constants;
 import dev.provium.config.Profile;
@@ -46,7 +47,20 @@ public final class VmService implements AutoCloseable {
         return create(config, Notices.of(config));
     }
 
+    /**
+     * A service for config. Its cache directory must be private (see {@link PrivateDirectories}); run
+     * directories left by processes that are gone (a JVM killed with SIGKILL) are deleted first.
+     *
+     * @throws dev.provium.config.ProviumConfigException when the cache directory belongs to another user or
+     *                                                   others may write to it
+     */
     public static VmService create(ProviumConfig config, Notices notices) {
+        PrivateDirectories.ensure(config.cacheDir(), "the cache directory", Constants.CACHE_DIR);
+        List<Path> swept = RunDirectory.sweepStale();
+        if (!swept.isEmpty()) {
+            notices.notice("provium: removed " + swept.size() + " run director" + (swept.size() == 1 ? "y" : "ies")
+                    + " left by processes that are gone (" + RunDirectory.base() + "/provium-<pid>-*)");
+        }
         return new VmService(config, ResourcePool.forConfig(config), notices);
     }
 
@@ -74,10 +88,18 @@ public final class VmService implements AutoCloseable {
      * A guest started from a snapshot (see {@link Vm#snapshotAndStop(Path)}), running when this returns. It has
      * the snapshot's profile, which must still exist in this configuration.
      *
-     * @throws VmException when QEMU cannot load the state or the agent does not answer
+     * @throws SnapshotException when the state file is not the one saved (its SHA-256 differs)
+     * @throws VmException       when QEMU cannot load the state or the agent does not answer
      */
     public Vm resume(VmSnapshot snapshot) {
+        return resume(snapshot, LogPlace.DEFAULT_GROUP);
+    }
+
+    /** Like {@link #resume(VmSnapshot)}, with the guest's kept logs under {@code logGroup} (see {@link Vm#logGroup}). */
+    public Vm resume(VmSnapshot snapshot, String logGroup) {
+        snapshot.verify();
         Vm vm = new Vm(this, config.profile(snapshot.profile()));
+        vm.logGroup(logGroup);
         vm.resume(snapshot);
         return vm;
     }
