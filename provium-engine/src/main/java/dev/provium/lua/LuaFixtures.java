@@ -35,7 +35,8 @@ final class LuaFixtures {
         } catch (IllegalArgumentException e) {
             throw new LuaError("fixture: " + e.getMessage());
         }
-        return fixtures.resume(name, script, (directory, inputs) -> build(script, requester, directory, inputs));
+        return fixtures.resume(name, script, (directory, inputs) -> build(script, requester, directory, inputs),
+                requester.logGroup());
     }
 
     private void build(Path script, FileRunContext requester, Path directory, FixtureInputs inputs) {

@@ -50,7 +50,14 @@ final class LuaJobs {
                     + (timeout.type() == LuaValue.TNUMBER ? timeout.tojstring() : Args.typeName(timeout)));
         }
         Duration wait = Duration.ofNanos(Math.round(timeout.optdouble(0) * 1e9));
-        return tracked.result(() -> guest.jobWait(tracked.job.id(), wait));
+        LuaTable result = tracked.result(() -> guest.jobWait(tracked.job.id(), wait));
+        boolean timedOut = !wait.isZero() && result.get("running").toboolean();
+        result.set("timed_out", LuaValue.valueOf(timedOut));
+        if (timedOut) {
+            result.set("message", LuaValue.valueOf("job " + tracked.job.id() + " (`" + LuaGuest.abbreviate(tracked.command)
+                    + "`) timed out: still running after " + LuaGuest.seconds(wait) + "s"));
+        }
+        return result;
     }
 
     Varargs jobKill(Varargs args) {
@@ -84,6 +91,7 @@ final class LuaJobs {
         table.set("stdout", LuaString.valueOf(result.stdout()));
         table.set("stderr", LuaString.valueOf(result.stderr()));
         table.set("running", LuaValue.valueOf(result.running()));
+        table.set("timed_out", LuaValue.FALSE);
         return table;
     }
 
