@@ -87,6 +87,11 @@ public final class Vm extends ChannelOperations implements AutoCloseable {
         return guest == null ? OptionalLong.empty() : OptionalLong.of(guest.qemu().pid());
     }
 
+    /** The private directory of the current guest's sockets and logs (deleted when it stops). */
+    synchronized Optional<Path> runDirectory() {
+        return guest == null ? Optional.empty() : Optional.of(guest.run().path());
+    }
+
     /** The agent's connection, for operations this class does not wrap. */
     public synchronized AgentClient agent() {
         return requireRunning("use the agent of").agent();
