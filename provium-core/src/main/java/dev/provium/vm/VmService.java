@@ -15,6 +15,8 @@ import dev.provium.image.Kernel;
 import dev.provium.image.KernelLocator;
 
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -27,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @API(status = STABLE)
 public final class VmService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(VmService.class);
     private final ProviumConfig config;
     private final ResourcePool pool;
     private final KernelLocator kernels = new KernelLocator();
@@ -58,8 +61,8 @@ public final class VmService implements AutoCloseable {
         PrivateDirectories.ensure(config.cacheDir(), "the cache directory", Constants.CACHE_DIR);
         List<Path> swept = RunDirectory.sweepStale();
         if (!swept.isEmpty()) {
-            notices.notice("provium: removed " + swept.size() + " run director" + (swept.size() == 1 ? "y" : "ies")
-                    + " left by processes that are gone (" + RunDirectory.base() + "/provium-<pid>-*)");
+            log.info("removed {} run director{} left by processes that are gone: {}", swept.size(),
+                    swept.size() == 1 ? "y" : "ies", swept);
         }
         return new VmService(config, ResourcePool.forConfig(config), notices);
     }

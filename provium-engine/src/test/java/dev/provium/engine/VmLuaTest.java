@@ -22,7 +22,7 @@ class VmLuaTest {
         EngineExecutionResults results = Scenarios.engine("vm", new VmBindings())
                 .selectors(selectDirectory(Scenarios.dir("vm").toFile())).execute();
         assertThat(failures(results)).isEmpty();
-        results.testEvents().assertStatistics(stats -> stats.started(8).succeeded(8));
+        results.testEvents().assertStatistics(stats -> stats.started(12).succeeded(12));
     }
 
     @Test
