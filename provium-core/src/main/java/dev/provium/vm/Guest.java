@@ -185,7 +185,8 @@ final class Guest {
         }
         kept.ifPresent(file -> {
             console.movedTo(file.getParent().resolve(run.consoleLog().getFileName()));
-            service.notices().notice("provium: console log of " + who + " kept: " + file);
+            boolean consoleKept = file.getFileName().equals(run.consoleLog().getFileName());
+            service.notices().notice("provium: " + (consoleKept ? "console log" : "QEMU output") + " of " + who + " kept: " + file);
         });
         return kept;
     }
