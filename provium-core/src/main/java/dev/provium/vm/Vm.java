@@ -47,6 +47,7 @@ public final class Vm extends ChannelOperations implements AutoCloseable {
     private BootOptions bootOptions;
     private boolean keepLogs;
     private String logGroup = LogPlace.DEFAULT_GROUP;
+    private LogPlace logs;
 
     Vm(VmService service, Profile profile) {
         this.service = service;
@@ -70,6 +71,18 @@ public final class Vm extends ChannelOperations implements AutoCloseable {
     /** The serial console log of the current or last boot. */
     public synchronized Optional<Path> consoleLog() {
         return guest == null ? Optional.empty() : Optional.of(guest.console().file());
+    }
+
+    /**
+     * Where the console log goes when this guest stops with its logs kept ({@link #keepLogs()}, a failure, or
+     * {@code keep_logs = always}): {@code <log_dir>/<group>/<vm>/console.log}. Empty before a boot and when logs
+     * are never kept.
+     */
+    public synchronized Optional<Path> keptConsoleLog() {
+        if (logs == null || service.config().keepLogs() == KeepLogs.NEVER) {
+            return Optional.empty();
+        }
+        return Optional.of(logs.directory().resolve("console.log"));
     }
 
     /** The last lines of the serial console of the current or last boot (empty when there was none). */
@@ -149,6 +162,7 @@ public final class Vm extends ChannelOperations implements AutoCloseable {
             requireState(State.CREATED, action);
             state = State.BOOTING;
             logs = new LogPlace(service.config().logDir(), logGroup, name);
+            this.logs = logs;
         }
         try {
             Guest started = starter.apply(logs);

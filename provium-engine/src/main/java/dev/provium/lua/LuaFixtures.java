@@ -7,7 +7,6 @@ import dev.provium.vm.Vm;
 import dev.provium.vm.VmException;
 import dev.provium.vm.VmService;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.luaj.vm2.LuaError;
@@ -79,7 +78,7 @@ final class LuaFixtures {
             }
             vm.keepLogs();
             return "\n--- guest console of " + vm.name() + " (last lines) ---\n" + tail.stripTrailing() + "\n---"
-                    + vm.consoleLog().filter(Files::exists).map(log -> "\nconsole log: " + log).orElse("");
+                    + vm.keptConsoleLog().map(log -> "\nconsole log: " + log).orElse("");
         }).orElse("");
     }
 }
