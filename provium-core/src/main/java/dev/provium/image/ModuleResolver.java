@@ -1,8 +1,5 @@
 package dev.provium.image;
 
-import static org.apiguardian.api.API.Status.INTERNAL;
-
-import org.apiguardian.api.API;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,8 +18,7 @@ import java.util.Set;
  * {@code modules.dep} that depmod wrote. Modules listed in {@code modules.builtin} are part of the kernel
  * and need no file.
  */
-@API(status = INTERNAL)
-public final class ModuleResolver {
+final class ModuleResolver {
 
     private ModuleResolver() {
     }

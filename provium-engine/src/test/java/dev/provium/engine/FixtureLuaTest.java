@@ -66,8 +66,7 @@ class FixtureLuaTest {
     void resumedGuestsHaveTheStateAreIsolatedAndNestAndParallelFilesShareOneBuild() {
         EngineExecutionResults results = run(Scenarios.dir("fixtures-use"), "2");
 
-        assertThat(VmLuaTest.failures(results)).isEmpty();
-        results.testEvents().assertStatistics(stats -> stats.started(5).succeeded(5));
+        VmLuaTest.assertEveryLuaTestPassed(results);
         assertThat(notices).filteredOn(line -> line.startsWith("provium: fixture base built in ")).hasSize(1);
         assertThat(notices).filteredOn(line -> line.startsWith("provium: fixture layered built in ")).hasSize(1);
         assertThat(notices).noneMatch(line -> line.contains("resumed from cache"));
@@ -162,8 +161,7 @@ class FixtureLuaTest {
     private List<String> runAndTakeNotices(Path project) {
         notices.clear();
         EngineExecutionResults results = run(project, "1");
-        assertThat(VmLuaTest.failures(results)).isEmpty();
-        results.testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+        VmLuaTest.assertEveryLuaTestPassed(results);
         return List.copyOf(notices);
     }
 
