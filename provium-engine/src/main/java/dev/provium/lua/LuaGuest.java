@@ -211,8 +211,8 @@ final class LuaGuest {
     }
 
     /**
-     * {@code {ok, exit_code, stdout, stderr, timed_out}}; a command the agent killed at its deadline also has
-     * {@code message}, which says so.
+     * {@code {ok, exit_code, stdout, stderr}}; a command the agent killed at its deadline also has
+     * {@code timed_out = true} and {@code message}, which says so.
      */
     private static LuaTable execResult(String command, ExecResult result, Duration timeout) {
         LuaTable table = new LuaTable();
@@ -220,8 +220,9 @@ final class LuaGuest {
         table.set("exit_code", LuaValue.valueOf(result.exitCode()));
         table.set("stdout", StringWrapper.wrap(result.stdout()));
         table.set("stderr", StringWrapper.wrap(result.stderr()));
-        table.set("timed_out", LuaValue.valueOf(result.timedOut()));
         if (result.timedOut()) {
+            // Only then: scripts written for the original API compare results as a whole.
+            table.set("timed_out", LuaValue.TRUE);
             String limit = timeout != null ? seconds(timeout) + "s" : "the operation timeout";
             table.set("message", LuaValue.valueOf("exec `" + abbreviate(command) + "` timed out after " + limit
                     + " and was killed (exit code " + result.exitCode() + ")"
