@@ -163,8 +163,8 @@ final class Guest {
         String tail = console.tail();
         boolean missing = cause instanceof KernelNotFoundException || cause instanceof QemuNotInstalledException;
         Path log = null;
-        if (missing || service.config().keepLogs() == KeepLogs.NEVER) {
-            run.close();
+        if (missing || qemu == null || service.config().keepLogs() == KeepLogs.NEVER) {
+            run.close(); // nothing to keep when QEMU never ran
         } else {
             log = keep(run, console, logs, service, "vm " + logs.vmName()).orElse(null);
         }
@@ -184,9 +184,8 @@ final class Guest {
             return Optional.empty();
         }
         kept.ifPresent(file -> {
-            console.movedTo(file.getParent().resolve(run.consoleLog().getFileName()));
-            boolean consoleKept = file.getFileName().equals(run.consoleLog().getFileName());
-            service.notices().notice("provium: " + (consoleKept ? "console log" : "QEMU output") + " of " + who + " kept: " + file);
+            console.movedTo(file);
+            service.notices().notice("provium: console log of " + who + " kept: " + file);
         });
         return kept;
     }

@@ -222,24 +222,24 @@ final class RunDirectory implements AutoCloseable {
     }
 
     /**
-     * Moves the logs worth keeping (a non-empty console log and QEMU output) into {@code target} (created 0700),
-     * then deletes this directory. Returns the kept console log, or empty when there was nothing to keep.
+     * Moves the logs into {@code target} (created 0700): the console log (even an empty one: a guest that printed
+     * nothing is worth knowing) and QEMU's output when it said anything; then deletes this directory. Returns
+     * the kept console log, or empty when there was none.
      */
     Optional<Path> keepLogsIn(Path target) {
         try {
             Optional<Path> kept = Optional.empty();
             for (Path log : List.of(consoleLog(), qemuOutput())) {
-                if (Files.isRegularFile(log) && Files.size(log) > 0) {
+                boolean console = log.equals(consoleLog());
+                if (Files.isRegularFile(log) && (console || Files.size(log) > 0)) {
                     Files.createDirectories(target.getParent());
                     try {
                         Files.createDirectory(target, PRIVATE_DIRECTORY);
                     } catch (FileAlreadyExistsException exists) {
-                        // a second log
+                        // a log kept there already
                     }
                     Path moved = Files.move(log, target.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-                    if (log.equals(consoleLog())) {
-                        kept = Optional.of(moved);
-                    } else if (kept.isEmpty()) {
+                    if (console) {
                         kept = Optional.of(moved);
                     }
                 }

@@ -49,7 +49,17 @@ class RunDirectorySweepTest {
         Files.writeString(run.consoleLog(), "Linux version 6.1\n");
         Path kept = run.keepLogsIn(base.resolve("logs/boot.lua/default")).orElseThrow();
         assertThat(kept).isEqualTo(base.resolve("logs/boot.lua/default/console.log")).hasContent("Linux version 6.1");
-        assertThat(base.resolve("logs/boot.lua/default/qemu.log")).as("an empty log is not kept").doesNotExist();
+        assertThat(base.resolve("logs/boot.lua/default/qemu.log")).as("QEMU said nothing: not kept").doesNotExist();
+        assertThat(run.path()).doesNotExist();
+    }
+
+    @Test
+    void anEmptyConsoleLogIsKeptToo() throws IOException {
+        RunDirectory run = RunDirectory.createIn(base);
+        Files.writeString(run.qemuOutput(), "qemu-system-x86_64: warning\n");
+        Path kept = run.keepLogsIn(base.resolve("logs/quiet.lua/default")).orElseThrow();
+        assertThat(kept).isEqualTo(base.resolve("logs/quiet.lua/default/console.log")).isEmptyFile();
+        assertThat(base.resolve("logs/quiet.lua/default/qemu.log")).hasContent("qemu-system-x86_64: warning");
         assertThat(run.path()).doesNotExist();
     }
 
