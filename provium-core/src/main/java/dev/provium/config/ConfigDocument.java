@@ -27,6 +27,7 @@ record ConfigDocument(ProviumTable provium, Map<String, ProfileTable> profile) {
             @JsonProperty("console_progress") Boolean consoleProgress) {
     }
 
-    record ProfileTable(String kernel, String initrd, String init, String append, String rootfs) {
+    record ProfileTable(String kernel, String initrd, String init, String append, String rootfs,
+                        @JsonProperty("boot_cache") Boolean bootCache) {
     }
 }

@@ -14,10 +14,18 @@ import java.util.Optional;
  * @param kernel absolute path of an existing kernel image
  * @param initrd absolute path of an existing initramfs that the Provium overlay is appended to
  * @param init   the guest's real init, started by the agent (e.g. "/sbin/init")
- * @param append extra kernel command line, possibly empty
+ * @param append    extra kernel command line, possibly empty
+ * @param bootCache whether a boot resumes the snapshot of this profile's guest taken right after its first
+ *                  boot ({@code boot_cache}, default true); false boots every guest cold
  */
 @API(status = STABLE)
-public record Profile(String name, Optional<Path> kernel, Optional<Path> initrd, Optional<String> init, String append) {
+public record Profile(String name, Optional<Path> kernel, Optional<Path> initrd, Optional<String> init, String append,
+                      boolean bootCache) {
+    /** A profile with the boot cache on. */
+    public Profile(String name, Optional<Path> kernel, Optional<Path> initrd, Optional<String> init, String append) {
+        this(name, kernel, initrd, init, append, true);
+    }
+
     static Profile builtInDefault() {
         return new Profile(Constants.DEFAULT_PROFILE, Optional.empty(), Optional.empty(), Optional.empty(), "");
     }

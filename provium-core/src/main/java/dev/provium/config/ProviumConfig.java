@@ -226,7 +226,8 @@ public final class ProviumConfig {
                 existingFile(configFile, name, "kernel", table.kernel()),
                 existingFile(configFile, name, "initrd", table.initrd()),
                 init,
-                table.append() == null ? "" : table.append().strip());
+                table.append() == null ? "" : table.append().strip(),
+                table.bootCache() == null || table.bootCache());
     }
 
     private static Optional<Path> existingFile(ConfigFile configFile, String profile, String key, String value) {

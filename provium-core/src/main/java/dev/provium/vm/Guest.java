@@ -26,6 +26,8 @@ final class Guest {
     private static final Duration SHUTDOWN_ACK = Duration.ofSeconds(5);
     private static final Duration EXIT_AFTER_DISCONNECT = Duration.ofSeconds(2);
     private static final String INITRD = "initrd.cpio";
+    /** The full state a snapshot is first saved as, before it becomes a template; deleted after. */
+    private static final String FULL_STATE = "state.full";
 
     private final RunDirectory run;
     private final ConsoleLog console;
@@ -36,11 +38,14 @@ final class Guest {
     private final VmService service;
     private final LogPlace logs;
     private final String who;
+    /** The file the guest's RAM is written through to (a template being made), or null. */
+    private final Path sharedMemory;
     private volatile boolean troubled;
     private boolean released;
 
     private Guest(RunDirectory run, ConsoleLog console, ResourcePool.Lease lease, QemuProcess qemu, AgentClient agent,
-                  GuestLayout layout, VmService service, LogPlace logs, String who) {
+                  GuestLayout layout, Path sharedMemory, VmService service, LogPlace logs, String who) {
+        this.sharedMemory = sharedMemory;
         this.run = run;
         this.console = console;
         this.lease = lease;
@@ -54,19 +59,49 @@ final class Guest {
         run.restrictFiles();
     }
 
+    /** Boots the guest cold: the kernel starts afresh, with plain RAM. */
     static Guest boot(VmService service, Profile profile, BootOptions options, LogPlace logs) {
+        return start(service, profile, options, null, logs);
+    }
+
+    /**
+     * Boots the guest cold, saves it into directory as soon as the agent answers and stops it. Its RAM is
+     * kept in the snapshot's {@value VmSnapshot#MEMORY_FILE} template when QEMU can (x-ignore-shared),
+     * else the snapshot holds the full state.
+     */
+    static VmSnapshot bootAndSave(VmService service, Profile profile, BootOptions options, Path directory) {
+        Path template = QemuFeatures.installed().templates() ? directory.resolve(VmSnapshot.MEMORY_FILE) : null;
+        Guest guest = start(service, profile, options, template,
+                new LogPlace(service.config().logDir(), "boot-cache", profile.name()));
+        boolean saved = false;
+        try {
+            VmSnapshot snapshot = VmSnapshot.write(directory, profile.name(), guest.snapshot(directory, service.config().bootTimeout()));
+            saved = true;
+            return snapshot;
+        } catch (AgentException | QmpException | QemuException e) {
+            throw guest.trouble("vm " + profile.name() + ": saving the booted guest into " + directory + " failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw guest.trouble("vm " + profile.name() + ": saving the booted guest into " + directory + " failed: " + e, e);
+        } finally {
+            guest.release(!saved && service.config().keepLogs() != KeepLogs.NEVER);
+        }
+    }
+
+    /** Boots cold; with sharedMemory, the guest's RAM is written through to that file (to be saved as a template). */
+    private static Guest start(VmService service, Profile profile, BootOptions options, Path sharedMemory, LogPlace logs) {
         String who = "vm " + profile.name();
         RunDirectory run = RunDirectory.create();
         ConsoleLog console = new ConsoleLog(run.consoleLog());
         ResourcePool.Lease lease = null;
         QemuProcess qemu = null;
         try {
-            lease = service.pool().acquire(options.memory(), options.cpus(), service.config().bootTimeout());
+            lease = service.acquire(options.memory(), options.cpus(), service.config().bootTimeout());
             GuestLayout layout = layout(service, profile, options, run);
-            qemu = QemuProcess.start(layout.commandLine(run).build(), run.qemuOutput());
+            QemuCommandLine command = sharedMemory == null ? layout.commandLine(run) : layout.templateCommandLine(run, sharedMemory);
+            qemu = QemuProcess.start(command.build(), run.qemuOutput());
             AgentClient agent = new AgentConnector(run.agentSocket(), qemu, console, profile.name())
                     .connect(service.config().bootTimeout());
-            return new Guest(run, console, lease, qemu, agent, layout, service, logs, who);
+            return new Guest(run, console, lease, qemu, agent, layout, sharedMemory, service, logs, who);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw failedBoot(who + " boot was interrupted", e, service, run, console, lease, qemu, logs);
@@ -76,34 +111,53 @@ final class Guest {
     }
 
     /**
-     * Starts QEMU with the snapshot's layout and {@code -incoming}, connects to the agent while QEMU
-     * loads the state (so the agent, blocked reading its port, sees the host still there), lets the
-     * guest run and completes a handshake on the fresh connection.
+     * Starts a copy of the snapshot: takes a QEMU started ahead for its layout (see {@link Prestarts}) or
+     * starts one with {@code -incoming defer}, connects to the agent while QEMU loads the state (so the agent,
+     * blocked reading its port, sees the host still there), lets the guest run and completes a handshake on
+     * the fresh connection. Then the copy is made a machine of its own: its clock is set to the host's and
+     * its random number generator reseeded (besides the new vmgenid every QEMU has).
      */
     static Guest resume(VmService service, Profile profile, VmSnapshot snapshot, LogPlace logs) {
         String who = "vm " + profile.name();
-        RunDirectory run = RunDirectory.create();
-        ConsoleLog console = new ConsoleLog(run.consoleLog());
-        ResourcePool.Lease lease = null;
-        QemuProcess qemu = null;
-        AgentClient early = null;
+        GuestLayout layout = snapshot.layout();
         Duration timeout = service.config().bootTimeout();
+        Prestarts.Key key = Prestarts.Key.of(snapshot);
+        Optional<Prestarts.Prestarted> ahead = service.prestarts().take(key);
+        RunDirectory run = ahead.map(Prestarts.Prestarted::run).orElseGet(RunDirectory::create);
+        ConsoleLog console = new ConsoleLog(run.consoleLog());
+        ResourcePool.Lease lease = ahead.map(Prestarts.Prestarted::lease).orElse(null);
+        QemuProcess qemu = ahead.map(Prestarts.Prestarted::qemu).orElse(null);
+        AgentClient early = null;
         try {
-            GuestLayout layout = snapshot.layout();
-            lease = service.pool().acquire(layout.memory(), layout.cpus(), timeout);
-            qemu = QemuProcess.start(layout.commandLine(run).incoming(Migration.incomingFrom(snapshot.stateFile())).build(),
-                    run.qemuOutput());
+            if (qemu == null) {
+                lease = service.acquire(layout.memory(), layout.cpus(), timeout);
+                qemu = QemuProcess.start(layout.commandLine(run).incoming("defer").build(), run.qemuOutput());
+            }
             AgentConnector connector = new AgentConnector(run.agentSocket(), qemu, console, profile.name());
             try (QmpClient qmp = QmpClient.connect(run.qmpSocket(), timeout, qemu)) {
                 early = connector.tryOpen().orElse(null);
+                Migration.load(qmp, qemu, snapshot.stateFile(), snapshot.template(), timeout);
                 Migration.resume(qmp, qemu, timeout);
             }
             AgentClient agent = connector.connect(timeout, early);
-            return new Guest(run, console, lease, qemu, agent, layout, service, logs, who);
+            early = null;
+            Guest guest = new Guest(run, console, lease, qemu, agent, layout, null, service, logs, who);
+            try {
+                NewMachine.renew(agent.agentChannel(), timeout);
+            } catch (AgentException e) {
+                VmException failure = guest.trouble(who + " resumed from " + snapshot.directory()
+                        + " but could not set its clock and reseed it: " + e.getMessage(), e);
+                guest.release(service.config().keepLogs() != KeepLogs.NEVER);
+                throw failure;
+            }
+            service.prestarts().replenish(key);
+            return guest;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closeQuietly(early);
             throw failedBoot(who + " resume was interrupted", e, service, run, console, lease, qemu, logs);
+        } catch (VmException e) {
+            throw e;
         } catch (RuntimeException e) {
             closeQuietly(early);
             throw failedBoot(who + " failed to resume from " + snapshot.directory() + ": " + e.getMessage()
@@ -191,18 +245,64 @@ final class Guest {
     }
 
     /**
-     * Saves the running guest into directory (see {@link VmSnapshot}) and leaves it paused. A PING first
-     * proves the agent idle and the stream in step; the host stays connected, so the saved agent is blocked
-     * reading its port and a resumed guest answers the first request of a new connection.
+     * Saves the running guest into directory (see {@link VmSnapshot}) and leaves it paused, or ended when its
+     * state had to be turned into a template. A PING first proves the agent idle and the stream in step; the
+     * host stays connected, so the saved agent is blocked reading its port and a resumed guest answers the
+     * first request of a new connection.
+     *
+     * <p>A guest whose RAM is already written through to the snapshot's memory file saves only its device
+     * state. Any other guest (plain RAM, or a private copy of another template) saves its full state; where
+     * QEMU supports templates, that state is then loaded into a paused QEMU whose RAM is the snapshot's
+     * memory file and saved again without the RAM, so every snapshot resumes the same fast way.
      */
     GuestLayout snapshot(Path directory, Duration timeout) throws IOException {
         agent.ping(new byte[0], timeout);
-        try (QmpClient qmp = QmpClient.connect(run.qmpSocket(), QmpClient.DEFAULT_TIMEOUT, qemu)) {
-            Migration.save(qmp, directory.resolve(VmSnapshot.STATE_FILE), timeout);
-        }
         Path initrd = directory.resolve(VmSnapshot.INITRD_FILE);
         Files.copy(layout.initrd(), initrd);
-        return layout.withInitrd(initrd);
+        GuestLayout saved = layout.withInitrd(initrd);
+        Path state = directory.resolve(VmSnapshot.STATE_FILE);
+        Path template = directory.resolve(VmSnapshot.MEMORY_FILE);
+        if (template.equals(sharedMemory)) {
+            try (QmpClient qmp = QmpClient.connect(run.qmpSocket(), QmpClient.DEFAULT_TIMEOUT, qemu)) {
+                Migration.save(qmp, state, true, timeout);
+            }
+            return saved.withMemoryTemplate(template);
+        }
+        boolean convert = QemuFeatures.installed().templates();
+        Path full = convert ? directory.resolve(FULL_STATE) : state;
+        try (QmpClient qmp = QmpClient.connect(run.qmpSocket(), QmpClient.DEFAULT_TIMEOUT, qemu)) {
+            Migration.save(qmp, full, timeout);
+        }
+        if (!convert) {
+            return saved.withMemoryTemplate(null);
+        }
+        kill(); // saved: its QEMU is not needed for the conversion
+        toTemplate(saved.withMemoryTemplate(null), full, template, state, timeout);
+        Files.delete(full);
+        return saved.withMemoryTemplate(template);
+    }
+
+    /** Loads a full state into a paused QEMU whose RAM is written through to template, and saves its device state. */
+    private static void toTemplate(GuestLayout layout, Path fullState, Path template, Path stateFile, Duration timeout) {
+        RunDirectory run = RunDirectory.create();
+        QemuProcess qemu = null;
+        try {
+            qemu = QemuProcess.start(layout.templateCommandLine(run, template).paused().incoming("defer").build(), run.qemuOutput());
+            try (QmpClient qmp = QmpClient.connect(run.qmpSocket(), timeout, qemu)) {
+                Migration.load(qmp, qemu, fullState, false, timeout);
+                Migration.save(qmp, stateFile, true, timeout);
+            }
+        } catch (RuntimeException e) {
+            throw new QemuException("turning the saved state into a memory template failed: " + e.getMessage() + exitReport(qemu), e);
+        } finally {
+            try {
+                if (qemu != null) {
+                    qemu.kill();
+                }
+            } finally {
+                run.close();
+            }
+        }
     }
 
     GuestLayout layout() {

@@ -19,6 +19,8 @@ final class QemuCommandLine {
     /** Always on the kernel command line, before the profile's and the caller's additions. */
     public static final String BASE_KERNEL_ARGS = "console=ttyS0 panic=-1 rdinit=/init quiet";
     static final int MAX_CPUS = 255;
+    /** The id of guest RAM: QEMU's name for {@code -m}'s RAM block, so states move between both kinds. */
+    static final String RAM_ID = "pc.ram";
 
     private final RunDirectory run;
     private String binary = DEFAULT_BINARY;
@@ -30,6 +32,10 @@ final class QemuCommandLine {
     private final List<String> kernelArgs = new ArrayList<>();
     private final List<Disk> disks = new ArrayList<>();
     private String incoming;
+    private Path memoryFile;
+    private boolean memoryShared;
+    private boolean memoryReadOnly;
+    private boolean paused;
 
     private QemuCommandLine(RunDirectory run) {
         this.run = Objects.requireNonNull(run, "run");
@@ -97,6 +103,29 @@ final class QemuCommandLine {
         return this;
     }
 
+    /**
+     * Keeps guest RAM in {@code file} (created sparse when missing): {@code shared} maps it so the guest's
+     * writes reach the file (to make a template), else the guest gets a private copy-on-write mapping of it
+     * (a copy of a template; {@code readOnly} opens the file read-only, QEMU 8.2 and later). The backend is
+     * named {@value #RAM_ID}, the name of {@code -m}'s RAM, so a state saved from a guest without a file
+     * loads into one with it.
+     */
+    public QemuCommandLine memoryFile(Path file, boolean shared, boolean readOnly) {
+        if (shared && readOnly) {
+            throw new IllegalArgumentException("a template being written cannot be mapped read-only");
+        }
+        this.memoryFile = Objects.requireNonNull(file, "file");
+        this.memoryShared = shared;
+        this.memoryReadOnly = readOnly;
+        return this;
+    }
+
+    /** Starts with the vCPUs stopped ({@code -S}): a loaded state then stays paused. */
+    public QemuCommandLine paused() {
+        this.paused = true;
+        return this;
+    }
+
     /** Starts QEMU waiting for migration state from uri (e.g. "exec:cat FILE") to resume a snapshot. */
     public QemuCommandLine incoming(String uri) {
         this.incoming = Objects.requireNonNull(uri, "uri");
@@ -145,7 +174,18 @@ final class QemuCommandLine {
                 "-device", "virtserialport,chardev=agent,name=" + AGENT_PORT_NAME,
                 "-chardev", "socket,id=qmp,path=" + option(run.qmpSocket()) + ",server=on,wait=off",
                 "-mon", "chardev=qmp,mode=control",
-                "-nic", "none"));
+                "-nic", "none",
+                // A generation id the guest kernel reseeds its RNG from; "auto" is new in every QEMU, so every copy differs.
+                "-device", "vmgenid,guid=auto"));
+        if (memoryFile != null) {
+            argv.addAll(List.of("-object", "memory-backend-file,id=" + RAM_ID + ",size=" + memory.bytes()
+                    + ",mem-path=" + option(memoryFile) + ",share=" + (memoryShared ? "on" : "off")
+                    + (memoryReadOnly ? ",readonly=on,rom=off" : ""),
+                    "-machine", "memory-backend=" + RAM_ID));
+        }
+        if (paused) {
+            argv.add("-S");
+        }
         for (Disk disk : disks) {
             argv.addAll(List.of("-drive", "file=" + option(disk.path()) + ",format=" + disk.format().qemuName()
                     + ",if=virtio,readonly=" + (disk.readOnly() ? "on" : "off")));

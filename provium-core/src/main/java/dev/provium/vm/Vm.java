@@ -13,11 +13,13 @@ import dev.provium.internal.agent.AgentTimeoutException;
 import dev.provium.config.Constants;
 import dev.provium.config.KeepLogs;
 import dev.provium.config.Profile;
+import dev.provium.guest.ExecResult;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
@@ -143,14 +145,117 @@ public final class Vm extends ChannelOperations implements AutoCloseable {
     }
 
     /**
-     * Starts QEMU and blocks until the agent has answered its handshake, the boot timeout passed,
+     * Starts the guest and blocks until the agent has answered its handshake, the boot timeout passed,
      * QEMU exited or the kernel panicked.
+     *
+     * <p>When the boot cache may serve it (see {@link #bootCacheRefusal(BootOptions)}), the guest is resumed
+     * from the snapshot of the same guest taken right after its first boot; without one, it boots cold, is
+     * saved and resumed, and the snapshot is kept for later boots. The files are then written through the
+     * agent. Otherwise QEMU boots the kernel with the files in the initramfs.
      */
     public void boot(BootOptions options) {
-        start("boot", logs -> Guest.boot(service, profile, options, logs));
+        Optional<String> cold = bootCacheRefusal(options);
+        start("boot", logs -> cold.isPresent() ? Guest.boot(service, profile, options, logs) : fromBootCache(options, logs));
         synchronized (this) {
             bootOptions = options;
         }
+    }
+
+    /** Why this boot does not use the boot cache; empty when it does. */
+    Optional<String> bootCacheRefusal(BootOptions options) {
+        if (options.coldBoot()) {
+            return Optional.of("a cold boot was asked for");
+        }
+        if (!profile.bootCache()) {
+            return Optional.of("profile " + profile.name() + " has boot_cache = false");
+        }
+        if (service.bootCache().isEmpty()) {
+            return Optional.of("no boot cache is installed");
+        }
+        for (Disk disk : options.disks()) {
+            if (!disk.readOnly()) {
+                return Optional.of("its disk " + disk.path() + " is writable");
+            }
+        }
+        if (profile.init().isPresent() && !options.files().isEmpty()) {
+            return Optional.of("profile " + profile.name() + " starts " + profile.init().get()
+                    + ", which may read the injected files while it boots");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A guest resumed from the boot cache, with the files written into it. A cached snapshot that does not
+     * resume (say after a kernel module of the host changed under it) is discarded and the guest booted cold.
+     */
+    private Guest fromBootCache(BootOptions options, LogPlace logs) {
+        BootOptions withoutFiles = options.withFiles(Map.of());
+        BootCache cache = service.bootCache().orElseThrow();
+        VmSnapshot snapshot = cache.snapshot(profile, withoutFiles,
+                directory -> Guest.bootAndSave(service, profile, withoutFiles, directory));
+        Guest guest;
+        try {
+            snapshot.verify();
+            guest = Guest.resume(service, profile, snapshot, logs);
+        } catch (SnapshotException e) {
+            service.notices().notice("provium: the boot snapshot " + snapshot.directory() + " of vm " + name
+                    + " does not resume (" + firstLine(e.getMessage()) + "); booting cold, a new snapshot is saved next time");
+            cache.discard(snapshot);
+            return Guest.boot(service, profile, options, logs);
+        } catch (VmException e) {
+            if (e.getCause() instanceof ResourcePoolException || Thread.currentThread().isInterrupted()) {
+                throw e;
+            }
+            service.notices().notice("provium: the boot snapshot " + snapshot.directory() + " of vm " + name
+                    + " does not resume (" + firstLine(e.getMessage()) + "); booting cold, a new snapshot is saved next time");
+            cache.discard(snapshot);
+            return Guest.boot(service, profile, options, logs);
+        }
+        try {
+            injectFiles(guest, options.files());
+            return guest;
+        } catch (AgentErrorException | AgentException | IOException e) {
+            VmException failure = guest.trouble("vm " + name + ": writing the boot files into the guest failed: " + e.getMessage(), e);
+            guest.release(service.config().keepLogs() != KeepLogs.NEVER);
+            throw failure;
+        }
+    }
+
+    /** Writes each file at its guest path (parent directories created), with the host file's permission bits. */
+    private void injectFiles(Guest guest, Map<String, Path> files) throws IOException {
+        if (files.isEmpty()) {
+            return;
+        }
+        Duration timeout = operationTimeout();
+        StringBuilder mkdir = new StringBuilder("mkdir -p");
+        for (String path : files.keySet()) {
+            int slash = path.lastIndexOf('/');
+            if (slash > 0) {
+                mkdir.append(" '").append(path.substring(0, slash).replace("'", "'\\''")).append('\'');
+            }
+        }
+        if (!mkdir.toString().equals("mkdir -p")) {
+            ExecResult made = guest.agent().exec(mkdir.toString(), timeout);
+            if (made.exitCode() != 0) {
+                throw new IOException("`" + mkdir + "` failed with exit code " + made.exitCode() + ": " + made.stderrText().strip());
+            }
+        }
+        for (Map.Entry<String, Path> file : files.entrySet()) {
+            guest.agent().writeFile(file.getKey(), file.getValue(), permissions(file.getValue()), timeout);
+        }
+    }
+
+    private static int permissions(Path host) throws IOException {
+        try {
+            return (Integer) Files.getAttribute(host, "unix:mode") & 07777;
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            return Files.isExecutable(host) ? 0755 : 0644;
+        }
+    }
+
+    private static String firstLine(String message) {
+        int newline = message == null ? -1 : message.indexOf('\n');
+        return newline < 0 ? String.valueOf(message) : message.substring(0, newline);
     }
 
     /** Starts this guest from a snapshot instead of booting it; returns when the agent answered. */

@@ -6,6 +6,7 @@ import org.apiguardian.api.API;
 
 import dev.provium.Notices;
 import dev.provium.internal.PrivateDirectories;
+import dev.provium.config.MemorySize;
 import dev.provium.internal.agent.AgentBinary;
 import dev.provium.config.Constants;
 import dev.provium.config.Profile;
@@ -17,8 +18,10 @@ import dev.provium.image.KernelLocator;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -36,6 +39,8 @@ public final class VmService implements AutoCloseable {
     private final GuestImageBuilder images;
     private final Notices notices;
     private final Set<Vm> live = ConcurrentHashMap.newKeySet();
+    private final Prestarts prestarts;
+    private final BootCache bootCache;
     private volatile Path agent;
 
     private VmService(ProviumConfig config, ResourcePool pool, Notices notices) {
@@ -43,6 +48,9 @@ public final class VmService implements AutoCloseable {
         this.pool = pool;
         this.notices = notices;
         this.images = new GuestImageBuilder(config.cacheDir().resolve("images"), notices);
+        this.prestarts = new Prestarts(pool, Prestarts.MAX);
+        this.bootCache = ServiceLoader.load(BootCache.Provider.class, VmService.class.getClassLoader()).findFirst()
+                .map(provider -> provider.create(this)).orElse(null);
     }
 
     /** A service whose notices go to standard output, unless {@code console_progress = false}. */
@@ -123,11 +131,37 @@ public final class VmService implements AutoCloseable {
     }
 
 
-    /** Kills every guest created here that is still running. */
+    /** Kills every guest created here that is still running, and the QEMUs started ahead. */
     @Override
     public void close() {
-        for (Vm vm : List.copyOf(live)) {
-            vm.kill();
+        try {
+            for (Vm vm : List.copyOf(live)) {
+                vm.kill();
+            }
+        } finally {
+            prestarts.close();
+        }
+    }
+
+    Prestarts prestarts() {
+        return prestarts;
+    }
+
+    /** The boot cache; empty when none is installed (every boot is cold then). */
+    Optional<BootCache> bootCache() {
+        return Optional.ofNullable(bootCache);
+    }
+
+    /**
+     * A lease for one guest. QEMUs started ahead give their room back when a guest would otherwise wait:
+     * they only exist to make resumes faster.
+     */
+    ResourcePool.Lease acquire(MemorySize memory, int cpus, Duration timeout) throws InterruptedException {
+        try {
+            return pool.acquire(memory, cpus, Duration.ZERO);
+        } catch (ResourcePoolException notNow) {
+            prestarts.releaseAll();
+            return pool.acquire(memory, cpus, timeout);
         }
     }
 

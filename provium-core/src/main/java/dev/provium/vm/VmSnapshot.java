@@ -27,7 +27,9 @@ import java.util.Locale;
 /**
  * A paused guest saved in a directory: QEMU's migration stream ({@value #STATE_FILE}), a copy of the
  * initramfs it booted with ({@value #INITRD_FILE}; the boot's own copy lives in its run directory and
- * goes away with it) and the machine layout to resume it into ({@value #LAYOUT_FILE}). Made by
+ * goes away with it) and the machine layout to resume it into ({@value #LAYOUT_FILE}). A template snapshot
+ * also has the guest's RAM in {@value #MEMORY_FILE}, left out of the state: every copy maps it private
+ * copy-on-write, so a resume reads only the device state and copies share the pages none of them wrote. Made by
  * {@link Vm#snapshotAndStop(Path)}, resumed by {@link VmService#resume(VmSnapshot)} any number of times.
  */
 @API(status = STABLE)
@@ -35,6 +37,8 @@ public final class VmSnapshot {
     public static final String STATE_FILE = "state";
     public static final String INITRD_FILE = "initrd.cpio";
     public static final String LAYOUT_FILE = "snapshot.json";
+    /** Guest RAM of a template snapshot (sparse; copies map it private), absent from a full-state snapshot. */
+    public static final String MEMORY_FILE = "memory";
     /** 2: the layout records the SHA-256 of the state file. */
     private static final int FORMAT = 2;
     /** State files checked in this JVM, by path, size and modification time: each is read once, not at every resume. */
@@ -63,8 +67,16 @@ public final class VmSnapshot {
         List<Document.DiskEntry> disks = layout.disks().stream()
                 .map(disk -> new Document.DiskEntry(disk.path().toString(), disk.format().qemuName(), disk.readOnly()))
                 .toList();
+        String memory = null;
+        if (layout.memoryTemplate() != null) {
+            if (!layout.memoryTemplate().equals(directory.resolve(MEMORY_FILE))) {
+                throw new IllegalArgumentException("the memory template of a snapshot must be its " + MEMORY_FILE
+                        + " file, not " + layout.memoryTemplate());
+            }
+            memory = MEMORY_FILE;
+        }
         Document document = new Document(FORMAT, profile, layout.accelerator().qemuName(), layout.memory().toString(),
-                layout.cpus(), layout.kernel().toString(), layout.kernelArgs(), disks, sha256);
+                layout.cpus(), layout.kernel().toString(), layout.kernelArgs(), disks, memory, sha256);
         JSON.writerWithDefaultPrettyPrinter().writeValue(directory.resolve(LAYOUT_FILE).toFile(), document);
         restrict(directory);
         VERIFIED.put(directory.resolve(STATE_FILE).toAbsolutePath(), stamp(directory.resolve(STATE_FILE), sha256));
@@ -150,6 +162,15 @@ public final class VmSnapshot {
         }
         requireFile(directory, directory.resolve(STATE_FILE), "the saved state");
         requireFile(directory, directory.resolve(INITRD_FILE), "the initramfs copy");
+        Path template = null;
+        if (document.memoryFile() != null) {
+            if (!MEMORY_FILE.equals(document.memoryFile())) {
+                throw new SnapshotException("snapshot " + directory + ": " + LAYOUT_FILE + " names the memory file '"
+                        + document.memoryFile() + "' instead of '" + MEMORY_FILE + "'");
+            }
+            template = directory.resolve(MEMORY_FILE);
+            requireFile(directory, template, "the memory template");
+        }
         Path kernel = Path.of(document.kernel());
         requireFile(directory, kernel, "the kernel");
         List<Disk> disks = document.disks().stream().map(entry -> new Disk(Path.of(entry.path()),
@@ -160,7 +181,7 @@ public final class VmSnapshot {
         GuestLayout layout;
         try {
             layout = new GuestLayout(accelerator(document.accelerator()), MemorySize.parse(document.memory()),
-                    document.cpus(), kernel, directory.resolve(INITRD_FILE), document.kernelArgs(), disks);
+                    document.cpus(), kernel, directory.resolve(INITRD_FILE), document.kernelArgs(), disks, template);
         } catch (IllegalArgumentException e) {
             throw new SnapshotException("snapshot " + directory + ": " + LAYOUT_FILE + ": " + e.getMessage(), e);
         }
@@ -207,13 +228,18 @@ public final class VmSnapshot {
         return layout;
     }
 
+    /** Whether the guest's RAM is in a template file ({@value #MEMORY_FILE}) rather than in the state. */
+    public boolean template() {
+        return layout.memoryTemplate() != null;
+    }
+
     @Override
     public String toString() {
         return "snapshot of vm " + profile + " in " + directory;
     }
 
     private record Document(int format, String profile, String accelerator, String memory, int cpus, String kernel,
-                            List<String> kernelArgs, List<DiskEntry> disks, String stateSha256) {
+                            List<String> kernelArgs, List<DiskEntry> disks, String memoryFile, String stateSha256) {
         private record DiskEntry(String path, String format, boolean readOnly) {
         }
     }

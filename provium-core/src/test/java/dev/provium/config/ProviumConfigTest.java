@@ -167,6 +167,17 @@ class ProviumConfigTest {
     }
 
     @Test
+    void aProfileMayTurnTheBootCacheOff() throws IOException {
+        configFile("[profile.early]\nboot_cache = false\n[profile.cached]\nboot_cache = true\n");
+
+        ProviumConfig config = ProviumConfig.load(dir);
+
+        assertThat(config.profile("early").bootCache()).isFalse();
+        assertThat(config.profile("cached").bootCache()).isTrue();
+        assertThat(config.profile("default").bootCache()).isTrue();
+    }
+
+    @Test
     void aFileMayRedefineTheDefaultProfile() throws IOException {
         configFile("[profile.default]\nappend = \"quiet loglevel=3\"\n");
 
@@ -295,7 +306,7 @@ class ProviumConfigTest {
 
         assertThatThrownBy(() -> ProviumConfig.load(dir))
                 .isInstanceOf(ProviumConfigException.class)
-                .hasMessage(file + ":5: profile.minimal.kernal: unknown key (known keys here: append, init, initrd, kernel, rootfs)");
+                .hasMessage(file + ":5: profile.minimal.kernal: unknown key (known keys here: append, boot_cache, init, initrd, kernel, rootfs)");
     }
 
     @Test

@@ -64,6 +64,7 @@ class QemuCommandLineTest {
                 "-chardev", "socket,id=qmp,path=" + r + "/qmp.sock,server=on,wait=off",
                 "-mon", "chardev=qmp,mode=control",
                 "-nic", "none",
+                "-device", "vmgenid,guid=auto",
                 "-drive", "file=" + disk + ",format=raw,if=virtio,readonly=on",
                 "-drive", "file=" + dir.resolve("base,,v2.qcow2") + ",format=qcow2,if=virtio,readonly=off");
     }
@@ -82,6 +83,42 @@ class QemuCommandLineTest {
                 .containsSequence("-append", QemuCommandLine.BASE_KERNEL_ARGS)
                 .doesNotContain("-initrd", "-drive")
                 .endsWith("-incoming", "exec:cat /cache/fixture.state");
+    }
+
+    @Test
+    void guestRamInATemplateFileSharedWhenMadeAndPrivateInCopies() {
+        Path template = dir.resolve("memory");
+        List<String> making = QemuCommandLine.forRun(run).accelerator(Accelerator.TCG).kernel(kernel).memory("256M")
+                .memoryFile(template, true, false).paused().incoming("defer").build();
+        assertThat(making).containsSequence("-m", "256M")
+                .containsSequence("-object", "memory-backend-file,id=pc.ram,size=268435456,mem-path=" + template + ",share=on",
+                        "-machine", "memory-backend=pc.ram", "-S")
+                .endsWith("-incoming", "defer");
+
+        List<String> copy = QemuCommandLine.forRun(run).accelerator(Accelerator.TCG).kernel(kernel).memory("256M")
+                .memoryFile(template, false, false).build();
+        assertThat(copy).contains("memory-backend-file,id=pc.ram,size=268435456,mem-path=" + template + ",share=off")
+                .doesNotContain("-S");
+        List<String> readOnly = QemuCommandLine.forRun(run).accelerator(Accelerator.TCG).kernel(kernel).memory("256M")
+                .memoryFile(template, false, true).build();
+        assertThat(readOnly).contains("memory-backend-file,id=pc.ram,size=268435456,mem-path=" + template
+                + ",share=off,readonly=on,rom=off");
+        assertThatThrownBy(() -> QemuCommandLine.forRun(run).memoryFile(template, true, true))
+                .hasMessageContaining("cannot be mapped read-only");
+    }
+
+    @Test
+    void qemuVersionsDecideTheTemplateFeatures() {
+        QemuFeatures debian = QemuFeatures.parse("QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)\nCopyright").orElseThrow();
+        assertThat(debian).isEqualTo(new QemuFeatures(7, 2));
+        assertThat(debian.templates()).isTrue();
+        assertThat(debian.readOnlyTemplates()).isFalse();
+        assertThat(debian.fileMigration()).isFalse();
+        QemuFeatures recent = QemuFeatures.parse("QEMU emulator version 8.2.0").orElseThrow();
+        assertThat(recent.readOnlyTemplates()).isTrue();
+        assertThat(recent.fileMigration()).isTrue();
+        assertThat(new QemuFeatures(3, 1).templates()).isFalse();
+        assertThat(QemuFeatures.parse("qemu-kvm 1.5")).isEmpty();
     }
 
     @Test

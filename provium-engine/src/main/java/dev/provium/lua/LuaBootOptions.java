@@ -16,7 +16,7 @@ import org.luaj.vm2.Varargs;
 
 /** {@code vm:boot(opts)}'s table → {@link BootOptions}; every mistake names the option. Host paths resolve against the project. */
 final class LuaBootOptions {
-    private static final Set<String> KEYS = Set.of("memory", "cpus", "files", "disks");
+    private static final Set<String> KEYS = Set.of("memory", "cpus", "files", "disks", "cold");
     private static final Set<String> DISK_KEYS = Set.of("1", "path", "format", "readonly");
 
     private LuaBootOptions() {
@@ -49,6 +49,14 @@ final class LuaBootOptions {
         LuaValue files = table.get("files");
         if (!files.isnil()) {
             options = options.withFiles(files(files, projectDir));
+        }
+        LuaValue cold = table.get("cold");
+        if (!cold.isnil()) {
+            if (!cold.isboolean()) {
+                throw new LuaError("boot: cold must be a boolean (true boots the kernel afresh instead of resuming the boot cache), got "
+                        + Args.typeName(cold));
+            }
+            options = options.withColdBoot(cold.toboolean());
         }
         LuaValue disks = table.get("disks");
         if (!disks.isnil()) {
