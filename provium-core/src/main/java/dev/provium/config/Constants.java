@@ -49,6 +49,27 @@ public final class Constants {
     public static final String TEST_TIMEOUT = "test_timeout";
     public static final int DEFAULT_TEST_TIMEOUT_SECONDS = 600;
 
+    /**
+     * Seconds every guest operation (exec, files, system calls, jobs, snapshots) may take unless the call
+     * names its own timeout; a command still running then is killed in the guest. Default 300.
+     */
+    public static final String OPERATION_TIMEOUT = "operation_timeout";
+    public static final int DEFAULT_OPERATION_TIMEOUT_SECONDS = 300;
+
+    /**
+     * The most one reply from a guest (a file read, a command's stdout or stderr) may hold in memory, like
+     * "64M"; a bigger reply fails its call instead of the JVM. Default: {@value #DEFAULT_REPLY_LIMIT_HEAP_SHARE}
+     * of the JVM's maximum heap ({@code Runtime.maxMemory()}, set with -Xmx).
+     */
+    public static final String REPLY_LIMIT = "reply_limit";
+    public static final String DEFAULT_REPLY_LIMIT_HEAP_SHARE = "1/8";
+
+    /**
+     * Where kept console logs go, as {@code <log_dir>/<test file>/<vm>/}. Default: {@code target/provium-logs}
+     * of the project directory when it has a {@code target} directory, else {@code <cache_dir>/logs}.
+     */
+    public static final String LOG_DIR = "log_dir";
+
     /** When to keep console logs and run files: failed, always or never. Default failed. */
     public static final String KEEP_LOGS = "keep_logs";
 

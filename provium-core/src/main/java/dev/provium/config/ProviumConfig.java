@@ -38,6 +38,9 @@ public final class ProviumConfig {
     private final OptionalInt cpusBudget;
     private final Duration bootTimeout;
     private final Duration testTimeout;
+    private final Duration operationTimeout;
+    private final MemorySize replyLimit;
+    private final Path logDir;
     private final KeepLogs keepLogs;
     private final Path cacheDir;
     private final MemorySize fixtureCacheSize;
@@ -62,7 +65,10 @@ public final class ProviumConfig {
         this.bootTimeout = settings.bootTimeout();
         this.testTimeout = settings.testTimeout();
         this.keepLogs = settings.keepLogs();
+        this.operationTimeout = settings.operationTimeout();
+        this.replyLimit = settings.replyLimit();
         this.cacheDir = settings.cacheDir();
+        this.logDir = settings.logDir(cacheDir);
         this.fixtureCacheSize = settings.fixtureCacheSize();
         this.clearFixtureCache = settings.clearFixtureCache();
         this.include = settings.patterns(Constants.INCLUDE, ProviumTable::include);
@@ -129,6 +135,21 @@ public final class ProviumConfig {
 
     public KeepLogs keepLogs() {
         return keepLogs;
+    }
+
+    /** How long a guest operation may take unless it names its own timeout (default 300 s). */
+    public Duration operationTimeout() {
+        return operationTimeout;
+    }
+
+    /** The most one guest reply may hold in memory (default: 1/8 of the JVM's maximum heap). */
+    public MemorySize replyLimit() {
+        return replyLimit;
+    }
+
+    /** Absolute directory where kept console logs go, as {@code <log_dir>/<test file>/<vm>/} (may not exist yet). */
+    public Path logDir() {
+        return logDir;
     }
 
     /** Absolute cache directory (may not exist yet). */
@@ -252,6 +273,8 @@ public final class ProviumConfig {
 
     /** Resolves each [provium] setting: parameter, else file, else default. */
     private static final class Settings {
+        private static final long MIN_REPLY_LIMIT = 1L << 20;
+        private static final long MAX_REPLY_LIMIT = 2047L << 20;
         private final Optional<ConfigFile> configFile;
         private final ProviumTable table;
         private final Path projectDir;
@@ -260,7 +283,7 @@ public final class ProviumConfig {
         Settings(Optional<ConfigFile> configFile, Path projectDir, Function<String, Optional<String>> parameters) {
             this.configFile = configFile;
             this.table = configFile.map(ConfigFile::document).map(ConfigDocument::provium)
-                    .orElse(new ProviumTable(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null));
+                    .orElse(new ProviumTable(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null));
             this.projectDir = projectDir;
             this.parameters = parameters;
         }
@@ -303,6 +326,48 @@ public final class ProviumConfig {
         Duration testTimeout() {
             Integer seconds = pick(Constants.TEST_TIMEOUT, table.testTimeout(), Settings::positiveInt, Settings::positive);
             return Duration.ofSeconds(seconds == null ? Constants.DEFAULT_TEST_TIMEOUT_SECONDS : seconds);
+        }
+
+        Duration operationTimeout() {
+            Integer seconds = pick(Constants.OPERATION_TIMEOUT, table.operationTimeout(), Settings::positiveInt, Settings::positive);
+            return Duration.ofSeconds(seconds == null ? Constants.DEFAULT_OPERATION_TIMEOUT_SECONDS : seconds);
+        }
+
+        MemorySize replyLimit() {
+            Function<String, MemorySize> parse = text -> {
+                MemorySize size = MemorySize.parse(text);
+                if (size.bytes() < MIN_REPLY_LIMIT) {
+                    throw new IllegalArgumentException("must be at least 1M, got \"" + text + "\"");
+                }
+                if (size.bytes() > MAX_REPLY_LIMIT) {
+                    throw new IllegalArgumentException("must be below 2G (one reply is one Java array), got \"" + text + "\"");
+                }
+                return size;
+            };
+            MemorySize size = pick(Constants.REPLY_LIMIT, table.replyLimit(), parse, parse);
+            return size != null ? size : defaultReplyLimit();
+        }
+
+        /** An eighth of the heap: a reply is copied once or twice on its way out, and other work needs room too. */
+        private static MemorySize defaultReplyLimit() {
+            long share = Runtime.getRuntime().maxMemory() / 8;
+            long bytes = Math.max(MIN_REPLY_LIMIT, Math.min(MAX_REPLY_LIMIT, share));
+            return new MemorySize(bytes >> 20 << 20);
+        }
+
+        Path logDir(Path cacheDir) {
+            Function<String, Path> resolve = text -> {
+                if (text.isBlank()) {
+                    throw new IllegalArgumentException("must not be empty (leave it out for the default)");
+                }
+                return projectDir.resolve(text).normalize();
+            };
+            Path configured = pick(Constants.LOG_DIR, table.logDir(), resolve, resolve);
+            if (configured != null) {
+                return configured;
+            }
+            Path target = projectDir.resolve("target");
+            return Files.isDirectory(target) ? target.resolve("provium-logs") : cacheDir.resolve("logs");
         }
 
         KeepLogs keepLogs() {

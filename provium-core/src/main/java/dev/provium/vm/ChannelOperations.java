@@ -27,7 +27,7 @@ abstract class ChannelOperations implements GuestChannel {
         return exec(command, operationTimeout());
     }
 
-    /** Runs {@code /bin/sh -c command}; the agent kills it when {@code timeout} expires. */
+    @Override
     public ExecResult exec(String command, Duration timeout) {
         return onChannel("exec `" + command + "`", channel -> channel.exec(command, timeout));
     }

@@ -15,7 +15,7 @@ final class ConsoleLog {
     private static final int TAIL_BYTES = 64 * 1024;
     private static final String PANIC = "Kernel panic";
 
-    private final Path file;
+    private volatile Path file;
 
     ConsoleLog(Path file) {
         this.file = file;
@@ -23,6 +23,11 @@ final class ConsoleLog {
 
     Path file() {
         return file;
+    }
+
+    /** The log was moved (kept in the log directory). */
+    void movedTo(Path kept) {
+        this.file = kept;
     }
 
     /** The last {@value #TAIL_LINES} lines, without carriage returns; empty when there is no log. */
@@ -41,6 +46,7 @@ final class ConsoleLog {
     }
 
     private String lastBytes() {
+        Path file = this.file;
         if (!Files.isRegularFile(file)) {
             return "";
         }

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.io.UncheckedIOException;
 
 /**
  * The parts of one running guest — run directory, QEMU, agent connection and resource lease — and the
@@ -34,13 +35,16 @@ final class Guest {
     private final QemuProcess qemu;
     private final AgentClient agent;
     private final GuestLayout layout;
+    private final VmService service;
+    private final LogPlace logs;
+    private final String who;
     /** The file the guest's RAM is written through to (a template being made), or null. */
     private final Path sharedMemory;
     private volatile boolean troubled;
     private boolean released;
 
     private Guest(RunDirectory run, ConsoleLog console, ResourcePool.Lease lease, QemuProcess qemu, AgentClient agent,
-                  GuestLayout layout, Path sharedMemory) {
+                  GuestLayout layout, Path sharedMemory, VmService service, LogPlace logs, String who) {
         this.sharedMemory = sharedMemory;
         this.run = run;
         this.console = console;
@@ -48,11 +52,16 @@ final class Guest {
         this.qemu = qemu;
         this.agent = agent;
         this.layout = layout;
+        this.service = service;
+        this.logs = logs;
+        this.who = who;
+        agent.replyLimit(service.config().replyLimit().bytes());
+        run.restrictFiles();
     }
 
     /** Boots the guest cold: the kernel starts afresh, with plain RAM. */
-    static Guest boot(VmService service, Profile profile, BootOptions options) {
-        return start(service, profile, options, null);
+    static Guest boot(VmService service, Profile profile, BootOptions options, LogPlace logs) {
+        return start(service, profile, options, null, logs);
     }
 
     /**
@@ -62,7 +71,8 @@ final class Guest {
      */
     static VmSnapshot bootAndSave(VmService service, Profile profile, BootOptions options, Path directory) {
         Path template = QemuFeatures.installed().templates() ? directory.resolve(VmSnapshot.MEMORY_FILE) : null;
-        Guest guest = start(service, profile, options, template);
+        Guest guest = start(service, profile, options, template,
+                new LogPlace(service.config().logDir(), "boot-cache", profile.name()));
         boolean saved = false;
         try {
             VmSnapshot snapshot = VmSnapshot.write(directory, profile.name(), guest.snapshot(directory, service.config().bootTimeout()));
@@ -78,7 +88,7 @@ final class Guest {
     }
 
     /** Boots cold; with sharedMemory, the guest's RAM is written through to that file (to be saved as a template). */
-    private static Guest start(VmService service, Profile profile, BootOptions options, Path sharedMemory) {
+    private static Guest start(VmService service, Profile profile, BootOptions options, Path sharedMemory, LogPlace logs) {
         String who = "vm " + profile.name();
         RunDirectory run = RunDirectory.create();
         ConsoleLog console = new ConsoleLog(run.consoleLog());
@@ -91,12 +101,12 @@ final class Guest {
             qemu = QemuProcess.start(command.build(), run.qemuOutput());
             AgentClient agent = new AgentConnector(run.agentSocket(), qemu, console, profile.name())
                     .connect(service.config().bootTimeout());
-            return new Guest(run, console, lease, qemu, agent, layout, sharedMemory);
+            return new Guest(run, console, lease, qemu, agent, layout, sharedMemory, service, logs, who);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw failedBoot(who + " boot was interrupted", e, service, run, console, lease, qemu);
+            throw failedBoot(who + " boot was interrupted", e, service, run, console, lease, qemu, logs);
         } catch (RuntimeException e) {
-            throw failedBoot(who + " failed to boot: " + e.getMessage(), e, service, run, console, lease, qemu);
+            throw failedBoot(who + " failed to boot: " + e.getMessage(), e, service, run, console, lease, qemu, logs);
         }
     }
 
@@ -107,7 +117,7 @@ final class Guest {
      * the fresh connection. Then the copy is made a machine of its own: its clock is set to the host's and
      * its random number generator reseeded (besides the new vmgenid every QEMU has).
      */
-    static Guest resume(VmService service, Profile profile, VmSnapshot snapshot) {
+    static Guest resume(VmService service, Profile profile, VmSnapshot snapshot, LogPlace logs) {
         String who = "vm " + profile.name();
         GuestLayout layout = snapshot.layout();
         Duration timeout = service.config().bootTimeout();
@@ -131,7 +141,7 @@ final class Guest {
             }
             AgentClient agent = connector.connect(timeout, early);
             early = null;
-            Guest guest = new Guest(run, console, lease, qemu, agent, layout, null);
+            Guest guest = new Guest(run, console, lease, qemu, agent, layout, null, service, logs, who);
             try {
                 NewMachine.renew(agent.agentChannel(), timeout);
             } catch (AgentException e) {
@@ -145,13 +155,13 @@ final class Guest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closeQuietly(early);
-            throw failedBoot(who + " resume was interrupted", e, service, run, console, lease, qemu);
+            throw failedBoot(who + " resume was interrupted", e, service, run, console, lease, qemu, logs);
         } catch (VmException e) {
             throw e;
         } catch (RuntimeException e) {
             closeQuietly(early);
             throw failedBoot(who + " failed to resume from " + snapshot.directory() + ": " + e.getMessage()
-                    + exitReport(qemu), e, service, run, console, lease, qemu);
+                    + exitReport(qemu), e, service, run, console, lease, qemu, logs);
         }
     }
 
@@ -187,30 +197,51 @@ final class Guest {
                 options.disks());
     }
 
-    /** Tears down what a failed start set up; the run directory (console log) stays unless logs are never kept. */
+    /**
+     * Tears down what a failed start set up: QEMU, its sockets, the lease and the run directory. The console log
+     * and QEMU's output are kept in the log directory (and the place printed) unless logs are never kept, there
+     * was nothing to keep, or a prerequisite was missing.
+     */
     private static VmException failedBoot(String reason, Exception cause, VmService service, RunDirectory run,
-                                          ConsoleLog console, ResourcePool.Lease lease, QemuProcess qemu) {
+                                          ConsoleLog console, ResourcePool.Lease lease, QemuProcess qemu, LogPlace logs) {
         try {
             if (qemu != null) {
                 qemu.kill();
             }
         } finally {
+            run.deleteSockets();
             if (lease != null) {
                 lease.close();
             }
         }
         String tail = console.tail();
-        Path log = console.file();
-        if (service.config().keepLogs() == KeepLogs.NEVER) {
-            run.close();
-            log = null;
+        boolean missing = cause instanceof KernelNotFoundException || cause instanceof QemuNotInstalledException;
+        Path log = null;
+        if (missing || qemu == null || service.config().keepLogs() == KeepLogs.NEVER) {
+            run.close(); // nothing to keep when QEMU never ran
         } else {
-            deleteQuietly(run.path().resolve(INITRD));
+            log = keep(run, console, logs, service, "vm " + logs.vmName()).orElse(null);
         }
-        if (cause instanceof KernelNotFoundException || cause instanceof QemuNotInstalledException) {
+        if (missing) {
             return new MissingPrerequisiteException(cause.getMessage(), reason, tail, log, cause);
         }
         return new VmException(reason, tail, log, cause);
+    }
+
+    /** Moves the logs to their kept place and says where; the run directory goes. */
+    private static Optional<Path> keep(RunDirectory run, ConsoleLog console, LogPlace logs, VmService service, String who) {
+        Optional<Path> kept;
+        try {
+            kept = run.keepLogsIn(logs.directory());
+        } catch (UncheckedIOException e) {
+            service.notices().notice("provium: the logs of " + who + " could not be kept: " + e.getMessage());
+            return Optional.empty();
+        }
+        kept.ifPresent(file -> {
+            console.movedTo(file);
+            service.notices().notice("provium: console log of " + who + " kept: " + file);
+        });
+        return kept;
     }
 
     /**
@@ -312,7 +343,9 @@ final class Guest {
             message.append("; QEMU has exited").append(qemu.exitCode().map(code -> " with code " + code).orElse(""));
         }
         console.panicLine().ifPresent(panic -> message.append("; the guest kernel panicked: ").append(panic));
-        return new VmException(message.toString(), console.tail(), console.file(), cause);
+        Path log = service.config().keepLogs() == KeepLogs.NEVER ? null
+                : logs.directory().resolve(run.consoleLog().getFileName());
+        return new VmException(message.toString(), console.tail(), log, cause);
     }
 
     void shutdown(Duration wait) {
@@ -331,11 +364,18 @@ final class Guest {
         try {
             agent.close();
         } finally {
-            qemu.kill();
+            try {
+                qemu.kill();
+            } finally {
+                run.deleteSockets();
+            }
         }
     }
 
-    /** Frees the lease and deletes the run directory, or, when keeping logs, only the initrd. Once. */
+    /**
+     * Ends QEMU, frees the lease and deletes the run directory; when keeping logs, the console log and QEMU's
+     * output move to the log directory first, and their place is printed. Once.
+     */
     synchronized void release(boolean keepLogs) {
         if (released) {
             return;
@@ -344,20 +384,15 @@ final class Guest {
         try {
             kill();
         } finally {
-            lease.close();
-            if (keepLogs) {
-                deleteQuietly(run.path().resolve(INITRD));
-            } else {
-                run.close();
+            try {
+                lease.close();
+            } finally {
+                if (keepLogs) {
+                    keep(run, console, logs, service, who);
+                } else {
+                    run.close();
+                }
             }
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // a leftover initrd in a kept log directory is harmless
         }
     }
 }

@@ -25,7 +25,15 @@ public interface GuestChannel {
     /** How messages name this channel, e.g. {@code vm default} or {@code worker on channel 2 of vm default}. */
     String describe();
 
+    /** Runs {@code /bin/sh -c command} with the operation timeout as its deadline (see below). */
     ExecResult exec(String command);
+
+    /**
+     * Runs {@code /bin/sh -c command}; when {@code timeout} passes, the agent kills the command and the result
+     * says so ({@link ExecResult#timedOut()}, exit code 128 + the signal). A guest that does not even report
+     * that in time is a {@link VmException}.
+     */
+    ExecResult exec(String command, Duration timeout);
 
     byte[] readFile(String path);
 

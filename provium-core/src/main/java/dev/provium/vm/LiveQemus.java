@@ -7,7 +7,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Every QEMU this JVM started and that has not ended yet, killed by a shutdown hook when the JVM exits.
+ * Every QEMU this JVM started and that has not ended yet, killed by a shutdown hook when the JVM exits (which
+ * then deletes the run directories left open).
  * The second cleanup layer; the first is the parent-death signal (see {@link QemuProcess}), which also
  * covers a JVM that is killed with SIGKILL and runs no hooks.
  */
@@ -19,10 +20,24 @@ final class LiveQemus {
     }
 
     static void add(Process process) {
-        if (HOOK_INSTALLED.compareAndSet(false, true)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(LiveQemus::killAll, "provium-qemu-reaper"));
-        }
+        installHook();
         LIVE.add(process);
+    }
+
+    /**
+     * Once per JVM: a shutdown hook (an orderly exit, SIGTERM, SIGINT) that kills every live QEMU, then deletes
+     * the run directories still open, sockets and logs included.
+     */
+    static void installHook() {
+        if (HOOK_INSTALLED.compareAndSet(false, true)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    killAll();
+                } finally {
+                    RunDirectory.closeAll();
+                }
+            }, "provium-qemu-reaper"));
+        }
     }
 
     static void remove(Process process) {

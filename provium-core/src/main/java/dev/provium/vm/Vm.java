@@ -10,6 +10,7 @@ import dev.provium.guest.AgentErrorException;
 import dev.provium.internal.agent.AgentException;
 import dev.provium.internal.agent.AgentOverflowException;
 import dev.provium.internal.agent.AgentTimeoutException;
+import dev.provium.config.Constants;
 import dev.provium.config.KeepLogs;
 import dev.provium.config.Profile;
 import dev.provium.guest.ExecResult;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * One QEMU guest with the Provium agent inside. Created by {@link VmService#create(String)}, booted
@@ -36,7 +36,8 @@ import java.util.function.Supplier;
  */
 @API(status = STABLE)
 public final class Vm extends ChannelOperations implements AutoCloseable {
-    public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofMinutes(5);
+    /** The operation timeout when the configuration sets none ({@code operation_timeout}). */
+    public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(Constants.DEFAULT_OPERATION_TIMEOUT_SECONDS);
     static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
 
     public enum State { CREATED, BOOTING, RUNNING, STOPPED, FAILED }
@@ -45,15 +46,18 @@ public final class Vm extends ChannelOperations implements AutoCloseable {
     private final Profile profile;
     private final String name;
     private State state = State.CREATED;
-    private Duration operationTimeout = DEFAULT_OPERATION_TIMEOUT;
+    private Duration operationTimeout;
     private Guest guest;
     private BootOptions bootOptions;
     private boolean keepLogs;
+    private String logGroup = LogPlace.DEFAULT_GROUP;
+    private LogPlace logs;
 
     Vm(VmService service, Profile profile) {
         this.service = service;
         this.profile = profile;
         this.name = profile.name();
+        this.operationTimeout = service.config().operationTimeout();
     }
 
     public String name() {
@@ -73,6 +77,18 @@ public final class Vm extends ChannelOperations implements AutoCloseable {
         return guest == null ? Optional.empty() : Optional.of(guest.console().file());
     }
 
+    /**
+     * Where the console log goes when this guest stops with its logs kept ({@link #keepLogs()}, a failure, or
+     * {@code keep_logs = always}): {@code <log_dir>/<group>/<vm>/console.log}. Empty before a boot and when logs
+     * are never kept.
+     */
+    public synchronized Optional<Path> keptConsoleLog() {
+        if (logs == null || service.config().keepLogs() == KeepLogs.NEVER) {
+            return Optional.empty();
+        }
+        return Optional.of(logs.directory().resolve("console.log"));
+    }
+
     /** The last lines of the serial console of the current or last boot (empty when there was none). */
     public synchronized String consoleTail() {
         return guest == null ? "" : guest.console().tail();
@@ -88,14 +104,34 @@ public final class Vm extends ChannelOperations implements AutoCloseable {
         return guest == null ? OptionalLong.empty() : OptionalLong.of(guest.qemu().pid());
     }
 
+    /** The private directory of the current guest's sockets and logs (deleted when it stops). */
+    synchronized Optional<Path> runDirectory() {
+        return guest == null ? Optional.empty() : Optional.of(guest.run().path());
+    }
+
     /** The agent's connection, for operations this class does not wrap. */
     public synchronized AgentClient agent() {
         return requireRunning("use the agent of").agent();
     }
 
-    /** The timeout of every later guest operation (default 5 minutes). */
+    /**
+     * The timeout of every later guest operation that names none of its own (default: the configuration's
+     * {@code operation_timeout}, 300 s unless set).
+     */
     public synchronized void operationTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("operation timeout " + timeout + " is not positive");
+        }
         this.operationTimeout = timeout;
+    }
+
+    /**
+     * Where this guest's logs go when kept: {@code <log_dir>/<group>/<vm name>/}; the engine passes the test
+     * file. Set it before booting. Default {@value LogPlace#DEFAULT_GROUP}.
+     */
+    public synchronized void logGroup(String group) {
+        requireState(State.CREATED, "set the log group of");
+        this.logGroup = group;
     }
 
     /** Keeps this guest's console log and run files when it stops, e.g. because its test failed. */
@@ -119,7 +155,7 @@ public final class Vm extends ChannelOperations implements AutoCloseable {
      */
     public void boot(BootOptions options) {
         Optional<String> cold = bootCacheRefusal(options);
-        start("boot", () -> cold.isPresent() ? Guest.boot(service, profile, options) : fromBootCache(options));
+        start("boot", logs -> cold.isPresent() ? Guest.boot(service, profile, options, logs) : fromBootCache(options, logs));
         synchronized (this) {
             bootOptions = options;
         }
@@ -152,14 +188,20 @@ public final class Vm extends ChannelOperations implements AutoCloseable {
      * A guest resumed from the boot cache, with the files written into it. A cached snapshot that does not
      * resume (say after a kernel module of the host changed under it) is discarded and the guest booted cold.
      */
-    private Guest fromBootCache(BootOptions options) {
+    private Guest fromBootCache(BootOptions options, LogPlace logs) {
         BootOptions withoutFiles = options.withFiles(Map.of());
         BootCache cache = service.bootCache().orElseThrow();
         VmSnapshot snapshot = cache.snapshot(profile, withoutFiles,
                 directory -> Guest.bootAndSave(service, profile, withoutFiles, directory));
         Guest guest;
         try {
-            guest = Guest.resume(service, profile, snapshot);
+            snapshot.verify();
+            guest = Guest.resume(service, profile, snapshot, logs);
+        } catch (SnapshotException e) {
+            service.notices().notice("provium: the boot snapshot " + snapshot.directory() + " of vm " + name
+                    + " does not resume (" + firstLine(e.getMessage()) + "); booting cold, a new snapshot is saved next time");
+            cache.discard(snapshot);
+            return Guest.boot(service, profile, options, logs);
         } catch (VmException e) {
             if (e.getCause() instanceof ResourcePoolException || Thread.currentThread().isInterrupted()) {
                 throw e;
@@ -167,7 +209,7 @@ public final class Vm extends ChannelOperations implements AutoCloseable {
             service.notices().notice("provium: the boot snapshot " + snapshot.directory() + " of vm " + name
                     + " does not resume (" + firstLine(e.getMessage()) + "); booting cold, a new snapshot is saved next time");
             cache.discard(snapshot);
-            return Guest.boot(service, profile, options);
+            return Guest.boot(service, profile, options, logs);
         }
         try {
             injectFiles(guest, options.files());
@@ -218,16 +260,19 @@ public final class Vm extends ChannelOperations implements AutoCloseable {
 
     /** Starts this guest from a snapshot instead of booting it; returns when the agent answered. */
     void resume(VmSnapshot snapshot) {
-        start("resume", () -> Guest.resume(service, profile, snapshot));
+        start("resume", logs -> Guest.resume(service, profile, snapshot, logs));
     }
 
-    private void start(String action, Supplier<Guest> starter) {
+    private void start(String action, Function<LogPlace, Guest> starter) {
+        LogPlace logs;
         synchronized (this) {
             requireState(State.CREATED, action);
             state = State.BOOTING;
+            logs = new LogPlace(service.config().logDir(), logGroup, name);
+            this.logs = logs;
         }
         try {
-            Guest started = starter.get();
+            Guest started = starter.apply(logs);
             synchronized (this) {
                 guest = started;
                 state = State.RUNNING;

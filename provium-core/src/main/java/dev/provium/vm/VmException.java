@@ -20,11 +20,18 @@ public class VmException extends ProviumException {
 
     private final transient Path consoleLog;
     private final String consoleTail;
+    private final String reason;
 
     VmException(String reason, String consoleTail, Path consoleLog, Throwable cause) {
         super(compose(reason, consoleTail, consoleLog), cause);
         this.consoleLog = consoleLog;
         this.consoleTail = consoleTail;
+        this.reason = reason;
+    }
+
+    /** What went wrong, without the console tail and log path that the message adds. */
+    public String reason() {
+        return reason;
     }
 
     /** The console log file, when it was kept. */

@@ -5,6 +5,7 @@ import static org.apiguardian.api.API.Status.STABLE;
 import org.apiguardian.api.API;
 
 import dev.provium.Notices;
+import dev.provium.internal.PrivateDirectories;
 import dev.provium.config.MemorySize;
 import dev.provium.internal.agent.AgentBinary;
 import dev.provium.config.Constants;
@@ -15,6 +16,8 @@ import dev.provium.image.Kernel;
 import dev.provium.image.KernelLocator;
 
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -29,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @API(status = STABLE)
 public final class VmService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(VmService.class);
     private final ProviumConfig config;
     private final ResourcePool pool;
     private final KernelLocator kernels = new KernelLocator();
@@ -54,7 +58,20 @@ public final class VmService implements AutoCloseable {
         return create(config, Notices.of(config));
     }
 
+    /**
+     * A service for config. Its cache directory must be private (see {@link PrivateDirectories}); run
+     * directories left by processes that are gone (a JVM killed with SIGKILL) are deleted first.
+     *
+     * @throws dev.provium.config.ProviumConfigException when the cache directory belongs to another user or
+     *                                                   others may write to it
+     */
     public static VmService create(ProviumConfig config, Notices notices) {
+        PrivateDirectories.ensure(config.cacheDir(), "the cache directory", Constants.CACHE_DIR);
+        List<Path> swept = RunDirectory.sweepStale();
+        if (!swept.isEmpty()) {
+            log.info("removed {} run director{} left by processes that are gone: {}", swept.size(),
+                    swept.size() == 1 ? "y" : "ies", swept);
+        }
         return new VmService(config, ResourcePool.forConfig(config), notices);
     }
 
@@ -82,10 +99,18 @@ public final class VmService implements AutoCloseable {
      * A guest started from a snapshot (see {@link Vm#snapshotAndStop(Path)}), running when this returns. It has
      * the snapshot's profile, which must still exist in this configuration.
      *
-     * @throws VmException when QEMU cannot load the state or the agent does not answer
+     * @throws SnapshotException when the state file is not the one saved (its SHA-256 differs)
+     * @throws VmException       when QEMU cannot load the state or the agent does not answer
      */
     public Vm resume(VmSnapshot snapshot) {
+        return resume(snapshot, LogPlace.DEFAULT_GROUP);
+    }
+
+    /** Like {@link #resume(VmSnapshot)}, with the guest's kept logs under {@code logGroup} (see {@link Vm#logGroup}). */
+    public Vm resume(VmSnapshot snapshot, String logGroup) {
+        snapshot.verify();
         Vm vm = new Vm(this, config.profile(snapshot.profile()));
+        vm.logGroup(logGroup);
         vm.resume(snapshot);
         return vm;
     }

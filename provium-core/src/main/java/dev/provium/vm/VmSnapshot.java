@@ -10,6 +10,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.provium.config.MemorySize;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,22 +39,31 @@ public final class VmSnapshot {
     public static final String LAYOUT_FILE = "snapshot.json";
     /** Guest RAM of a template snapshot (sparse; copies map it private), absent from a full-state snapshot. */
     public static final String MEMORY_FILE = "memory";
-    private static final int FORMAT = 1;
+    /** 2: the layout records the SHA-256 of the state file. */
+    private static final int FORMAT = 2;
+    /** State files checked in this JVM, by path, size and modification time: each is read once, not at every resume. */
+    private static final Map<Path, String> VERIFIED = new ConcurrentHashMap<>();
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
     private final Path directory;
     private final String profile;
     private final GuestLayout layout;
+    private final String stateSha256;
 
-    private VmSnapshot(Path directory, String profile, GuestLayout layout) {
+    private VmSnapshot(Path directory, String profile, GuestLayout layout, String stateSha256) {
         this.directory = directory;
         this.profile = profile;
         this.layout = layout;
+        this.stateSha256 = stateSha256;
     }
 
-    /** Records layout (whose initrd must already be the copy in directory) next to the state file. */
+    /**
+     * Records layout (whose initrd must already be the copy in directory) and the state file's SHA-256 next to
+     * the state file, and makes the directory private (0700, its files 0600).
+     */
     static VmSnapshot write(Path directory, String profile, GuestLayout layout) throws IOException {
+        String sha256 = sha256(directory.resolve(STATE_FILE));
         List<Document.DiskEntry> disks = layout.disks().stream()
                 .map(disk -> new Document.DiskEntry(disk.path().toString(), disk.format().qemuName(), disk.readOnly()))
                 .toList();
@@ -58,9 +76,67 @@ public final class VmSnapshot {
             memory = MEMORY_FILE;
         }
         Document document = new Document(FORMAT, profile, layout.accelerator().qemuName(), layout.memory().toString(),
-                layout.cpus(), layout.kernel().toString(), layout.kernelArgs(), disks, memory);
+                layout.cpus(), layout.kernel().toString(), layout.kernelArgs(), disks, memory, sha256);
         JSON.writerWithDefaultPrettyPrinter().writeValue(directory.resolve(LAYOUT_FILE).toFile(), document);
-        return new VmSnapshot(directory, profile, layout);
+        restrict(directory);
+        VERIFIED.put(directory.resolve(STATE_FILE).toAbsolutePath(), stamp(directory.resolve(STATE_FILE), sha256));
+        return new VmSnapshot(directory, profile, layout, sha256);
+    }
+
+    private static void restrict(Path directory) throws IOException {
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+            for (Path file : files) {
+                if (Files.isRegularFile(file)) {
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                }
+            }
+        }
+    }
+
+    /**
+     * Checks that the state file is the one that was saved: its SHA-256 matches the one recorded. A file is read
+     * once per JVM while its size and modification time stay the same.
+     *
+     * @throws SnapshotException saying that the state file was changed or damaged
+     */
+    public void verify() {
+        Path state = stateFile().toAbsolutePath();
+        try {
+            String known = VERIFIED.get(state);
+            if (known != null && known.equals(stamp(state, stateSha256))) {
+                return;
+            }
+            String actual = sha256(state);
+            if (!actual.equals(stateSha256)) {
+                throw new SnapshotException("its state file " + state + " does not match the SHA-256 recorded when it"
+                        + " was saved (changed or damaged since)");
+            }
+            VERIFIED.put(state, stamp(state, actual));
+        } catch (IOException e) {
+            throw new SnapshotException("its state file " + state + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static String stamp(Path file, String sha256) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        return attributes.size() + " " + attributes.lastModifiedTime().toMillis() + " " + attributes.fileKey() + " " + sha256;
+    }
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+        byte[] buffer = new byte[1 << 20];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     /**
@@ -78,7 +154,7 @@ public final class VmSnapshot {
             throw new SnapshotException("snapshot " + directory + ": " + LAYOUT_FILE + " is not a valid layout: "
                     + e.getOriginalMessage(), e);
         } catch (IOException e) {
-            throw new SnapshotException("snapshot " + directory + ": cannot read " + LAYOUT_FILE + ": " + e, e);
+            throw new SnapshotException("snapshot " + directory + ": cannot read " + LAYOUT_FILE + ": " + e.getMessage(), e);
         }
         if (document.format() != FORMAT) {
             throw new SnapshotException("snapshot " + directory + " has format " + document.format()
@@ -109,7 +185,10 @@ public final class VmSnapshot {
         } catch (IllegalArgumentException e) {
             throw new SnapshotException("snapshot " + directory + ": " + LAYOUT_FILE + ": " + e.getMessage(), e);
         }
-        return new VmSnapshot(directory, document.profile(), layout);
+        if (document.stateSha256() == null || !document.stateSha256().matches("[0-9a-f]{64}")) {
+            throw new SnapshotException("snapshot " + directory + ": " + LAYOUT_FILE + " has no SHA-256 of the state");
+        }
+        return new VmSnapshot(directory, document.profile(), layout, document.stateSha256());
     }
 
     private static Accelerator accelerator(String name) {
@@ -160,7 +239,7 @@ public final class VmSnapshot {
     }
 
     private record Document(int format, String profile, String accelerator, String memory, int cpus, String kernel,
-                            List<String> kernelArgs, List<DiskEntry> disks, String memoryFile) {
+                            List<String> kernelArgs, List<DiskEntry> disks, String memoryFile, String stateSha256) {
         private record DiskEntry(String path, String format, boolean readOnly) {
         }
     }

@@ -246,6 +246,48 @@ class ProviumConfigTest {
     }
 
     @Test
+    void reliabilitySettingsHaveDefaultsFollowingTheHeapAndTheProject() throws IOException {
+        ProviumConfig config = ProviumConfig.load(dir);
+        assertThat(config.operationTimeout()).isEqualTo(Duration.ofSeconds(300));
+        long eighth = Runtime.getRuntime().maxMemory() / 8 >> 20 << 20;
+        assertThat(config.replyLimit().bytes()).isEqualTo(Math.max(1L << 20, Math.min(2047L << 20, eighth)));
+        assertThat(config.logDir()).as("no target/ next to the project").isEqualTo(config.cacheDir().resolve("logs"));
+
+        Files.createDirectories(dir.resolve("target"));
+        assertThat(ProviumConfig.load(dir).logDir()).isEqualTo(dir.toAbsolutePath().normalize().resolve("target/provium-logs"));
+    }
+
+    @Test
+    void reliabilitySettingsComeFromTheFileAndParameters() throws IOException {
+        configFile("""
+                [provium]
+                operation_timeout = 30
+                reply_limit = "64M"
+                log_dir = "build/logs"
+                """);
+        ProviumConfig config = ProviumConfig.load(dir);
+        assertThat(config.operationTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.replyLimit()).isEqualTo(MemorySize.parse("64M"));
+        assertThat(config.logDir()).isEqualTo(dir.toAbsolutePath().normalize().resolve("build/logs"));
+
+        ProviumConfig overridden = ProviumConfig.load(dir, key -> Optional.ofNullable(Map.of(
+                "provium.operation_timeout", "7", "provium.reply_limit", "1G", "provium.log_dir", "/var/tmp/p").get(key)));
+        assertThat(overridden.operationTimeout()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(overridden.replyLimit()).isEqualTo(MemorySize.parse("1G"));
+        assertThat(overridden.logDir()).isEqualTo(Path.of("/var/tmp/p"));
+    }
+
+    @Test
+    void badReliabilitySettingsAreNamed() throws IOException {
+        Path file = configFile("[provium]\noperation_timeout = 0\n");
+        assertThatThrownBy(() -> ProviumConfig.load(dir))
+                .hasMessageStartingWith(file + ":2: provium.operation_timeout: expected a positive integer, got 0");
+        Files.delete(file);
+        assertThatThrownBy(() -> ProviumConfig.load(dir, key -> key.equals("provium.reply_limit") ? Optional.of("4G") : Optional.empty()))
+                .hasMessage("configuration parameter provium.reply_limit: must be below 2G (one reply is one Java array), got \"4G\"");
+    }
+
+    @Test
     void aBadParameterIsNamed() {
         assertThatThrownBy(() -> ProviumConfig.load(dir, key -> key.equals("provium.cpus") ? Optional.of("many") : Optional.empty()))
                 .isInstanceOf(ProviumConfigException.class)

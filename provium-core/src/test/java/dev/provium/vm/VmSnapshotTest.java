@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,7 +104,11 @@ class VmSnapshotTest {
                 Files.copy(configured.directory().resolve(file), damaged.resolve(file));
             }
         }
-        Files.write(damaged.resolve(VmSnapshot.STATE_FILE), "QEVM but not really".getBytes(StandardCharsets.UTF_8));
+        Path state = Files.write(damaged.resolve(VmSnapshot.STATE_FILE), "QEVM but not really".getBytes(StandardCharsets.UTF_8));
+        // the checksum would reject it before QEMU sees it (aStateChangedSinceItWasSavedIsRejectedByItsChecksum)
+        Path layout = damaged.resolve(VmSnapshot.LAYOUT_FILE);
+        Files.writeString(layout, Files.readString(layout).replaceAll("\"stateSha256\" : \"[0-9a-f]+\"",
+                "\"stateSha256\" : \"" + VmSnapshot.sha256(state) + "\""));
         VmSnapshot snapshot = VmSnapshot.read(damaged);
 
         assertThatThrownBy(() -> service.resume(snapshot))
@@ -117,6 +122,35 @@ class VmSnapshotTest {
             Thread.sleep(50);
         }
         assertThat(LiveQemus.count()).isZero();
+    }
+
+    @Test
+    void aStateChangedSinceItWasSavedIsRejectedByItsChecksum() throws IOException {
+        Path changed = snapshots.resolve("changed");
+        Files.createDirectories(changed);
+        for (String file : List.of(VmSnapshot.LAYOUT_FILE, VmSnapshot.INITRD_FILE, VmSnapshot.STATE_FILE, VmSnapshot.MEMORY_FILE)) {
+            if (Files.exists(configured.directory().resolve(file))) {
+                Files.copy(configured.directory().resolve(file), changed.resolve(file));
+            }
+        }
+        Path state = changed.resolve(VmSnapshot.STATE_FILE);
+        byte[] bytes = Files.readAllBytes(state);
+        bytes[bytes.length / 3] ^= 1;
+        Files.write(state, bytes);
+        VmSnapshot snapshot = VmSnapshot.read(changed);
+
+        assertThatThrownBy(() -> service.resume(snapshot))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessage("its state file " + state + " does not match the SHA-256 recorded when it was saved (changed or damaged since)");
+    }
+
+    @Test
+    void aSnapshotIsPrivate() throws IOException {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(configured.directory()))).isEqualTo("rwx------");
+        for (String file : List.of(VmSnapshot.LAYOUT_FILE, VmSnapshot.INITRD_FILE, VmSnapshot.STATE_FILE)) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(configured.directory().resolve(file))))
+                    .as(file).isEqualTo("rw-------");
+        }
     }
 
     @Test

@@ -80,6 +80,22 @@ public final class FileRunContext implements AutoCloseable {
     }
 
     /**
+     * The file's path under the test root that holds it ('/' separators), else its chunk name: where the kept
+     * logs of its guests go, under the log directory.
+     */
+    public String logGroup() {
+        Path file = script.toAbsolutePath().normalize();
+        for (Path root : moduleRoots) {
+            Path normal = root.toAbsolutePath().normalize();
+            if (file.startsWith(normal) && !file.equals(normal)) {
+                Path relative = normal.relativize(file);
+                return relative.toString().replace(relative.getFileSystem().getSeparator(), "/");
+            }
+        }
+        return chunkName;
+    }
+
+    /**
      * Records a file that Lua code was loaded from, or that {@code require} looked for and did not find
      * (a fixture's snapshot is only valid while all of these are as they were).
      */

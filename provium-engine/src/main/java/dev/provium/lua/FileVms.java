@@ -4,7 +4,6 @@ import dev.provium.fixture.Fixtures;
 import dev.provium.vm.Vm;
 import dev.provium.vm.VmService;
 
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,8 +13,9 @@ import org.luaj.vm2.LuaValue;
 
 /**
  * The guests one Lua file created: {@code provium.create}, {@code provium.fixture} and
- * {@code provium.shutdown_all}. When the file ends, guests still running are killed; if anything in the
- * file failed, their console logs are kept and their paths printed.
+ * {@code provium.shutdown_all}. When the file ends (or, for a guest created inside a {@code test()}, that
+ * test), guests still running are killed; if anything in the file failed, their console logs are kept under
+ * the log directory and their paths printed.
  */
 final class FileVms implements AutoCloseable {
     private final VmService service;
@@ -35,20 +35,17 @@ final class FileVms implements AutoCloseable {
         provium.set("create", LuaFunctions.named("create", args -> {
             String profile = Args.optString("create", args, 1);
             Vm vm = profile == null ? service.create() : service.create(profile);
-            synchronized (vms) {
-                vms.add(vm);
-            }
-            context.vmCreated(vm);
+            vm.logGroup(context.logGroup());
+            adopt(vm);
             return LuaGuest.wrap(vm, context);
         }));
         provium.set("fixture", LuaFunctions.named("fixture", args -> {
             String name = Args.string("fixture", args, 1).tojstring();
             Fixtures.Resumed fixture = fixtures.resume(name, context);
             synchronized (vms) {
-                vms.add(fixture.vm());
                 resumed.add(fixture);
             }
-            context.vmCreated(fixture.vm());
+            adopt(fixture.vm());
             return LuaGuest.wrap(fixture.vm(), context);
         }));
         provium.set("shutdown_all", LuaFunctions.named("shutdown_all", args -> {
@@ -59,6 +56,47 @@ final class FileVms implements AutoCloseable {
             }
             return LuaValue.NONE;
         }));
+    }
+
+    /**
+     * Tracks a guest of this file; one created inside a {@code test()} also ends with that test, like its
+     * workers and jobs.
+     */
+    private void adopt(Vm vm) {
+        synchronized (vms) {
+            vms.add(vm);
+        }
+        context.vmCreated(vm);
+        ResourceScope scope = context.currentScope();
+        if (scope != context.fileScope()) {
+            scope.register(new EndOfTest(vm));
+        }
+    }
+
+    /** Ends a guest when the test that created it ends; its logs are kept when something in the file failed. */
+    private final class EndOfTest implements AutoCloseable {
+        private final Vm vm;
+
+        EndOfTest(Vm vm) {
+            this.vm = vm;
+        }
+
+        @Override
+        public void close() {
+            end(vm);
+        }
+
+        @Override
+        public String toString() {
+            return vm.toString();
+        }
+    }
+
+    private void end(Vm vm) {
+        if (context.failed()) {
+            vm.keepLogs();
+        }
+        vm.kill();
     }
 
     /** The VM created or resumed last. */
@@ -104,20 +142,13 @@ final class FileVms implements AutoCloseable {
         RuntimeException failure = null;
         for (Vm vm : vmsNow()) {
             try {
-                if (context.failed()) {
-                    vm.keepLogs();
-                }
-                vm.kill();
+                end(vm); // a kept log's place is printed by the VM
             } catch (RuntimeException e) {
                 if (failure == null) {
                     failure = e;
                 } else {
                     failure.addSuppressed(e);
                 }
-            }
-            if (context.failed()) {
-                vm.consoleLog().filter(Files::exists).ifPresent(log -> service.notices().notice("provium: console log of vm " + vm.name()
-                        + " in " + context.chunkName() + ": " + log));
             }
         }
         if (failure != null) {

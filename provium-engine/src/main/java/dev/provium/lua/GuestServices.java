@@ -41,6 +41,6 @@ public final class GuestServices {
      * @param projectDir what relative paths in the fixture script resolve against
      */
     public Fixtures.Resumed resumeFixture(String name, Path projectDir, List<Path> roots) {
-        return fixtures.resume(name, projectDir, roots);
+        return fixtures.resume(name, projectDir, roots, null);
     }
 }

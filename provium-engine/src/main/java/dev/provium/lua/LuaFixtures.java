@@ -7,7 +7,6 @@ import dev.provium.vm.Vm;
 import dev.provium.vm.VmException;
 import dev.provium.vm.VmService;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.luaj.vm2.LuaError;
@@ -29,18 +28,22 @@ final class LuaFixtures {
 
     /** A running VM from the named fixture, for a file whose run is {@code requester}. */
     Fixtures.Resumed resume(String name, FileRunContext requester) {
-        return resume(name, requester.projectDir(), requester.moduleRoots());
+        return resume(name, requester.projectDir(), requester.moduleRoots(), requester.logGroup());
     }
 
-    /** A running VM from the named fixture, found under {@code moduleRoots}. */
-    Fixtures.Resumed resume(String name, Path projectDir, List<Path> moduleRoots) {
+    /**
+     * A running VM from the named fixture, found under {@code moduleRoots}; its kept logs go under
+     * {@code logGroup} (null: the default).
+     */
+    Fixtures.Resumed resume(String name, Path projectDir, List<Path> moduleRoots, String logGroup) {
         Path script;
         try {
             script = FixtureScripts.find(name, moduleRoots);
         } catch (IllegalArgumentException e) {
             throw new LuaError("fixture: " + e.getMessage());
         }
-        return fixtures.resume(name, script, (directory, inputs) -> build(script, projectDir, moduleRoots, directory, inputs));
+        return fixtures.resume(name, script, (directory, inputs) -> build(script, projectDir, moduleRoots, directory, inputs),
+                logGroup);
     }
 
     private void build(Path script, Path projectDir, List<Path> moduleRoots, Path directory, FixtureInputs inputs) {
@@ -83,7 +86,7 @@ final class LuaFixtures {
             }
             vm.keepLogs();
             return "\n--- guest console of " + vm.name() + " (last lines) ---\n" + tail.stripTrailing() + "\n---"
-                    + vm.consoleLog().filter(Files::exists).map(log -> "\nconsole log: " + log).orElse("");
+                    + vm.keptConsoleLog().map(log -> "\nconsole log: " + log).orElse("");
         }).orElse("");
     }
 }

@@ -6,6 +6,7 @@ import dev.provium.vm.GuestChannel;
 import dev.provium.vm.Vm;
 import dev.provium.vm.Worker;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -30,6 +31,8 @@ final class LuaGuest {
     private static final LuaTable VM_METATABLE = metatable(VM_METHODS, "vm");
     private static final LuaTable WORKER_METATABLE = metatable(WORKER_METHODS, "worker");
     private static final Set<String> SPAWN_OPTIONS = Set.of("thread");
+    private static final Set<String> EXEC_OPTIONS = Set.of("timeout");
+    private static final double MAX_EXEC_TIMEOUT_SECONDS = 0xFFFF_FFFFL / 1000.0;
 
     /** Mounts what {@code vm:mount_vfs()} promises, each only when not mounted yet. */
     private static final String MOUNT_VFS = String.join(" && ",
@@ -43,7 +46,12 @@ final class LuaGuest {
     }
 
     static {
-        guestMethod("exec", (g, args) -> execResult(g.guest.exec(Args.string("exec", args, 2).tojstring())));
+        guestMethod("exec", (g, args) -> {
+            String command = Args.string("exec", args, 2).tojstring();
+            Optional<Duration> timeout = execTimeout(args.arg(3));
+            ExecResult result = timeout.isPresent() ? g.guest.exec(command, timeout.get()) : g.guest.exec(command);
+            return execResult(command, result, timeout.orElse(null));
+        });
         guestMethod("json", (g, args) -> LuaJson.commandOutput(g.guest, Args.string("json", args, 2).tojstring()));
         guestMethod("read_file", (g, args) -> LuaString.valueOf(g.guest.readFile(Args.string("read_file", args, 2).tojstring())));
         guestMethod("write_file", (g, args) -> {
@@ -177,12 +185,59 @@ final class LuaGuest {
         return metatable;
     }
 
-    private static LuaTable execResult(ExecResult result) {
+    /** {@code vm:exec(cmd, {timeout = seconds})}: the options table, checked; empty without a timeout. */
+    private static Optional<Duration> execTimeout(LuaValue opts) {
+        if (opts.isnil()) {
+            return Optional.empty();
+        }
+        if (!opts.istable()) {
+            throw Args.bad("exec", 3, "table", opts);
+        }
+        for (Varargs entry = opts.next(LuaValue.NIL); !entry.arg1().isnil(); entry = opts.next(entry.arg1())) {
+            if (!EXEC_OPTIONS.contains(entry.arg1().tojstring())) {
+                throw new LuaError("exec: unknown option '" + entry.arg1().tojstring() + "' (known: timeout)");
+            }
+        }
+        LuaValue timeout = opts.get("timeout");
+        if (timeout.isnil()) {
+            return Optional.empty();
+        }
+        double seconds = timeout.type() == LuaValue.TNUMBER ? timeout.todouble() : Double.NaN;
+        if (!(seconds >= 0.001 && seconds <= MAX_EXEC_TIMEOUT_SECONDS)) {
+            throw new LuaError("exec: timeout must be a number of seconds from 0.001 to " + (long) MAX_EXEC_TIMEOUT_SECONDS
+                    + ", got " + (timeout.type() == LuaValue.TNUMBER ? timeout.tojstring() : Args.typeName(timeout)));
+        }
+        return Optional.of(Duration.ofMillis(Math.round(seconds * 1000)));
+    }
+
+    /**
+     * {@code {ok, exit_code, stdout, stderr}}; a command the agent killed at its deadline also has
+     * {@code timed_out = true} and {@code message}, which says so.
+     */
+    private static LuaTable execResult(String command, ExecResult result, Duration timeout) {
         LuaTable table = new LuaTable();
-        table.set("ok", LuaValue.valueOf(result.exitCode() == 0));
+        table.set("ok", LuaValue.valueOf(result.exitCode() == 0 && !result.timedOut()));
         table.set("exit_code", LuaValue.valueOf(result.exitCode()));
         table.set("stdout", StringWrapper.wrap(result.stdout()));
         table.set("stderr", StringWrapper.wrap(result.stderr()));
+        if (result.timedOut()) {
+            // Only then: scripts written for the original API compare results as a whole.
+            table.set("timed_out", LuaValue.TRUE);
+            String limit = timeout != null ? seconds(timeout) + "s" : "the operation timeout";
+            table.set("message", LuaValue.valueOf("exec `" + abbreviate(command) + "` timed out after " + limit
+                    + " and was killed (exit code " + result.exitCode() + ")"
+                    + (timeout == null ? "; give it more time with vm:exec(cmd, {timeout = seconds}) or operation_timeout" : "")));
+        }
         return table;
+    }
+
+    static String seconds(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? Long.toString(millis / 1000) : Double.toString(millis / 1000.0);
+    }
+
+    static String abbreviate(String command) {
+        String line = command.replace('\n', ' ');
+        return line.length() <= 80 ? line : line.substring(0, 80) + "…";
     }
 }

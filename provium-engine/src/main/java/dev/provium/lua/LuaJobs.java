@@ -50,7 +50,14 @@ final class LuaJobs {
                     + (timeout.type() == LuaValue.TNUMBER ? timeout.tojstring() : Args.typeName(timeout)));
         }
         Duration wait = Duration.ofNanos(Math.round(timeout.optdouble(0) * 1e9));
-        return tracked.result(() -> guest.jobWait(tracked.job.id(), wait));
+        LuaTable result = tracked.result(() -> guest.jobWait(tracked.job.id(), wait));
+        // Only a wait that ran out adds fields: scripts compare results as a whole (assert_eq on the table).
+        if (!wait.isZero() && result.get("running").toboolean()) {
+            result.set("timed_out", LuaValue.TRUE);
+            result.set("message", LuaValue.valueOf("job " + tracked.job.id() + " (`" + LuaGuest.abbreviate(tracked.command)
+                    + "`) timed out: still running after " + LuaGuest.seconds(wait) + "s"));
+        }
+        return result;
     }
 
     Varargs jobKill(Varargs args) {

@@ -98,9 +98,9 @@ class FixtureLuaTest {
         }
 
         assertThat(runAndTakeNotices(project)).satisfiesExactly(
-                line -> assertThat(line).startsWith("provium: fixture marked resumed from cache"),
-                line -> assertThat(line).startsWith("provium: fixture marked: the cached snapshot ")
-                        .contains("does not resume (vm default failed to resume from ").endsWith("; building it again"),
+                line -> assertThat(line).startsWith("provium: cached snapshot of marked does not resume: its state file ")
+                        .contains("does not match the SHA-256 recorded when it was saved").endsWith("; building it again")
+                        .doesNotContain("Exception"),
                 line -> assertThat(line).startsWith("provium: fixture marked built in "));
     }
 

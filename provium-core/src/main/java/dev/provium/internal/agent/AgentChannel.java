@@ -44,7 +44,7 @@ public final class AgentChannel {
     }
 
     public byte[] readFile(String path, Duration timeout) {
-        ReplyBuffer data = new ReplyBuffer("read_file " + path);
+        ReplyBuffer data = new ReplyBuffer("read_file " + path, client.replyLimit());
         client.readFile(number, path, data, timeout);
         return data.toByteArray();
     }
@@ -111,7 +111,7 @@ public final class AgentChannel {
 
     /** The kernel's log buffer, read by the agent (klogctl), one line per record without the level prefix. */
     public byte[] dmesg(Duration timeout) {
-        ReplyBuffer log = new ReplyBuffer("dmesg");
+        ReplyBuffer log = new ReplyBuffer("dmesg", client.replyLimit());
         Frame done = client.call(number, "dmesg", Protocol.DMESG, new byte[0], timeout, Protocol.DONE, frame -> {
             if (frame.type() != Protocol.DATA_REPLY) {
                 client.unexpected(frame);
@@ -129,7 +129,7 @@ public final class AgentChannel {
     }
 
     private JobResult jobResult(String what, int type, byte[] payload, Duration timeout) {
-        OutputCollector output = new OutputCollector(client.name(), what);
+        OutputCollector output = new OutputCollector(client.name(), what, client.replyLimit());
         Frame status = client.call(number, what, type, payload, timeout, Protocol.JOB_STATUS, output);
         PayloadReader fields = new PayloadReader(status);
         int exitCode = fields.i32("exit code");

@@ -88,6 +88,7 @@ public final class AgentClient implements AutoCloseable {
     private volatile boolean shutdownAcknowledged;
     private volatile Duration execTimeoutMargin = EXEC_TIMEOUT_MARGIN;
     private volatile Duration cancelGrace = CANCEL_GRACE;
+    private volatile long replyLimit = ReplyBuffer.defaultLimit();
 
     private AgentClient(ReadableByteChannel in, WritableByteChannel out, String name) {
         this.name = name;
@@ -178,7 +179,7 @@ public final class AgentClient implements AutoCloseable {
         }
         byte[] payload = new PayloadBuilder().u32(timeoutMillis).str(command).build();
         String what = "exec `" + abbreviate(command) + "`";
-        OutputCollector output = new OutputCollector(name, what);
+        OutputCollector output = new OutputCollector(name, what, replyLimit);
         Duration margin = execTimeoutMargin;
         Duration wait = timeout.plus(margin);
         String within = describe(wait) + " (guest-side timeout " + describe(timeout) + " + "
@@ -315,7 +316,7 @@ public final class AgentClient implements AutoCloseable {
 
     /** Reads the whole guest file {@code path}. */
     public byte[] readFile(String path, Duration timeout) {
-        ReplyBuffer data = new ReplyBuffer("read_file " + path);
+        ReplyBuffer data = new ReplyBuffer("read_file " + path, replyLimit);
         readFile(path, data, timeout);
         return data.toByteArray();
     }
@@ -411,6 +412,21 @@ public final class AgentClient implements AutoCloseable {
 
     String name() {
         return name;
+    }
+
+    /**
+     * The most bytes one reply (a file read, a command's stdout or stderr, the kernel log) may hold in memory;
+     * a call whose reply grows past it fails with {@link AgentOverflowException}. Default: an eighth of the heap.
+     */
+    public void replyLimit(long bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("reply limit " + bytes + " is not positive");
+        }
+        replyLimit = bytes;
+    }
+
+    long replyLimit() {
+        return replyLimit;
     }
 
     /** False once the connection is gone (closed, stream ended, or broken). */

@@ -5,7 +5,7 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 import org.apiguardian.api.API;
 
 /**
- * A reply grew past what the client keeps in memory ({@link ReplyBuffer#LIMIT}); the call was abandoned,
+ * A reply grew past what the client keeps in memory (its reply limit, {@link AgentClient#replyLimit(long)}); the call was abandoned,
  * but the agent may still be sending the rest of it.
  */
 @API(status = INTERNAL)

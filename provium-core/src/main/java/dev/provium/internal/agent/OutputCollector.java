@@ -9,10 +9,10 @@ final class OutputCollector implements Consumer<Frame> {
     private final String agentName;
 
     /** @param what the request, as error messages name it, e.g. "exec `make`" */
-    OutputCollector(String agentName, String what) {
+    OutputCollector(String agentName, String what, long replyLimit) {
         this.agentName = agentName;
-        this.stdout = new ReplyBuffer("stdout of " + what);
-        this.stderr = new ReplyBuffer("stderr of " + what);
+        this.stdout = new ReplyBuffer("stdout of " + what, replyLimit);
+        this.stderr = new ReplyBuffer("stderr of " + what, replyLimit);
     }
 
     @Override
