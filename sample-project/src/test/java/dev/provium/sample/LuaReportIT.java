@@ -14,10 +14,12 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 /**
- * Runs after Surefire (failsafe, integration-test phase) and reads the XML it wrote for the Lua tests:
- * one testcase per Lua test, classname = the file's path under its root, name = the test's name.
+ * Runs after the Lua tests (failsafe, integration-test phase) and reads the XML written for them in
+ * target/surefire-reports: one testcase per Lua test, classname = the file's path under its root, name = the test's
+ * name. By default provium:test wrote it (one TEST-&lt;lua path&gt;.xml per file); with -Psurefire-suite Surefire did,
+ * running the suite class LuaTests. Both routes must give the same testcases.
  */
-class SurefireReportIT {
+class LuaReportIT {
     record TestCase(String classname, String name, String status, String message) {
     }
 
