@@ -1,10 +1,15 @@
 package dev.provium.config;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
 /** The {@code accel} setting: which QEMU accelerator to use. */
+@API(status = STABLE)
 public enum AccelMode {
     /** KVM when it is usable on this host, TCG otherwise. */
     AUTO,

@@ -16,7 +16,12 @@ record ConfigDocument(ProviumTable provium, Map<String, ProfileTable> profile) {
             @JsonProperty("keep_logs") String keepLogs,
             @JsonProperty("cache_dir") String cacheDir,
             @JsonProperty("fixture_cache_size") String fixtureCacheSize,
-            @JsonProperty("clear_fixture_cache") Boolean clearFixtureCache) {
+            @JsonProperty("clear_fixture_cache") Boolean clearFixtureCache,
+            List<String> include,
+            List<String> exclude,
+            Integer parallelism,
+            @JsonProperty("class_source") Boolean classSource,
+            @JsonProperty("console_progress") Boolean consoleProgress) {
     }
 
     record ProfileTable(String kernel, String initrd, String init, String append, String rootfs) {

@@ -1,5 +1,9 @@
 package dev.provium.config;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import java.util.List;
 
 /**
@@ -8,6 +12,7 @@ import java.util.List;
  * (system property, {@code junit-platform.properties}, Surefire {@code configurationParameters}),
  * which wins over the file.
  */
+@API(status = STABLE)
 public final class Constants {
     /** The configuration file, searched from the working directory upward. */
     public static final String CONFIG_FILE_NAME = "provium.toml";
@@ -52,8 +57,45 @@ public final class Constants {
      */
     public static final String CLEAR_FIXTURE_CACHE = "clear_fixture_cache";
 
+    /**
+     * Directory where the search for {@code provium.toml} starts (it becomes the project directory when no
+     * file is found); default: the working directory. A configuration parameter only.
+     */
+    public static final String PROJECT_DIR = "project_dir";
+
+    /**
+     * Glob patterns ({@link java.nio.file.FileSystem#getPathMatcher} syntax) matched against a file's path
+     * under its root; when set, only matching {@code .lua} files are tests. As a parameter: comma-separated,
+     * e.g. {@code net/**,boot.lua}.
+     */
+    public static final String INCLUDE = "include";
+
+    /**
+     * Glob patterns matched like {@link #INCLUDE}; matching files are not tests. Files under {@code fixtures/},
+     * {@code helpers/} or {@code lib/} and files named {@code helpers.lua} are never tests.
+     */
+    public static final String EXCLUDE = "exclude";
+
+    /** How many Lua files run at the same time; default: chosen from the host's cores and memory. */
+    public static final String PARALLELISM = "parallelism";
+
+    /**
+     * Whether each file's container carries a {@code ClassSource} named after the file's path under its root
+     * (default true), so that Surefire 3.5.4 and later name testcases after the Lua file. With false the
+     * container gets a {@code FileSource}, which lets an IDE open the file from the container node.
+     */
+    public static final String CLASS_SOURCE = "class_source";
+
+    /** Whether to print a line per finished file and test, a summary and notices (default true). */
+    public static final String CONSOLE_PROGRESS = "console_progress";
+
     /** The profile used by {@code provium.create()} without a name; always exists, a file may redefine it. */
     public static final String DEFAULT_PROFILE = "default";
+
+    /** The configuration parameter of a {@code [provium]} key: {@code provium.<key>}. */
+    public static String parameter(String key) {
+        return PARAMETER_PREFIX + key;
+    }
 
     private Constants() {
     }

@@ -1,10 +1,15 @@
 package dev.provium.config;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
 /** The {@code keep_logs} setting: when a VM's console log and run files are kept after it ends. */
+@API(status = STABLE)
 public enum KeepLogs {
     /** Keep them for files that had a failure (default). */
     FAILED,

@@ -1,5 +1,9 @@
 package dev.provium.config;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -8,6 +12,7 @@ import java.util.regex.Pattern;
  * An amount of memory written like QEMU's {@code -m}: a whole number with a K, M, G or T suffix
  * ("512M", "1G"). It must be a whole number of MiB, because that is what we pass to QEMU.
  */
+@API(status = STABLE)
 public record MemorySize(long bytes) {
     private static final long MIB = 1L << 20;
     private static final Pattern SYNTAX = Pattern.compile("(\\d{1,12})\\s*([KMGT])(?:i?B)?", Pattern.CASE_INSENSITIVE);

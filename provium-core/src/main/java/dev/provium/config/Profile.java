@@ -1,5 +1,9 @@
 package dev.provium.config;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -12,6 +16,7 @@ import java.util.Optional;
  * @param init   the guest's real init, started by the agent (e.g. "/sbin/init")
  * @param append extra kernel command line, possibly empty
  */
+@API(status = STABLE)
 public record Profile(String name, Optional<Path> kernel, Optional<Path> initrd, Optional<String> init, String append) {
     static Profile builtInDefault() {
         return new Profile(Constants.DEFAULT_PROFILE, Optional.empty(), Optional.empty(), Optional.empty(), "");

@@ -1,5 +1,9 @@
 package dev.provium.config;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import dev.provium.config.ConfigDocument.ProfileTable;
 import dev.provium.config.ConfigDocument.ProviumTable;
 import java.nio.file.Files;
@@ -24,6 +28,7 @@ import java.util.stream.Collectors;
  * over built-in defaults. Immutable; every problem is a {@link ProviumConfigException} naming the
  * file, key and line (or the parameter).
  */
+@API(status = STABLE)
 public final class ProviumConfig {
     private final Optional<Path> file;
     private final Path projectDir;
@@ -36,6 +41,11 @@ public final class ProviumConfig {
     private final Path cacheDir;
     private final MemorySize fixtureCacheSize;
     private final boolean clearFixtureCache;
+    private final List<String> include;
+    private final List<String> exclude;
+    private final OptionalInt parallelism;
+    private final boolean classSource;
+    private final boolean consoleProgress;
     private final Map<String, Profile> profiles;
 
     private ProviumConfig(Optional<ConfigFile> configFile, Path projectDir, Function<String, Optional<String>> parameters) {
@@ -51,6 +61,11 @@ public final class ProviumConfig {
         this.cacheDir = settings.cacheDir();
         this.fixtureCacheSize = settings.fixtureCacheSize();
         this.clearFixtureCache = settings.clearFixtureCache();
+        this.include = settings.patterns(Constants.INCLUDE, ProviumTable::include);
+        this.exclude = settings.patterns(Constants.EXCLUDE, ProviumTable::exclude);
+        this.parallelism = settings.positive(Constants.PARALLELISM, ProviumTable::parallelism);
+        this.classSource = settings.flag(Constants.CLASS_SOURCE, ProviumTable::classSource, true);
+        this.consoleProgress = settings.flag(Constants.CONSOLE_PROGRESS, ProviumTable::consoleProgress, true);
         this.profiles = configFile.map(ProviumConfig::profilesOf).orElseGet(ProviumConfig::builtInProfiles);
     }
 
@@ -120,6 +135,31 @@ public final class ProviumConfig {
     /** Whether a run starts by deleting the fixture snapshots built before it. */
     public boolean clearFixtureCache() {
         return clearFixtureCache;
+    }
+
+    /** Patterns a test file's path under its root must match (none: every file). */
+    public List<String> include() {
+        return include;
+    }
+
+    /** Patterns that exclude test files. */
+    public List<String> exclude() {
+        return exclude;
+    }
+
+    /** Files run at the same time, when set. */
+    public OptionalInt parallelism() {
+        return parallelism;
+    }
+
+    /** Whether a file's container carries a ClassSource named after the file (for Surefire's classname). */
+    public boolean classSource() {
+        return classSource;
+    }
+
+    /** Whether progress lines, summaries and notices are printed. */
+    public boolean consoleProgress() {
+        return consoleProgress;
     }
 
     /** All profile names, sorted; always contains "default". */
@@ -196,15 +236,13 @@ public final class ProviumConfig {
         Settings(Optional<ConfigFile> configFile, Path projectDir, Function<String, Optional<String>> parameters) {
             this.configFile = configFile;
             this.table = configFile.map(ConfigFile::document).map(ConfigDocument::provium)
-                    .orElse(new ProviumTable(null, null, null, null, null, null, null, null, null));
+                    .orElse(new ProviumTable(null, null, null, null, null, null, null, null, null, null, null, null, null, null));
             this.projectDir = projectDir;
             this.parameters = parameters;
         }
 
         List<Path> roots() {
-            List<String> configured = pick(Constants.ROOTS, table.roots(),
-                    text -> Arrays.stream(text.split(",")).map(String::strip).filter(root -> !root.isEmpty()).collect(Collectors.toList()),
-                    Function.identity());
+            List<String> configured = pick(Constants.ROOTS, table.roots(), Settings::commaList, Function.identity());
             if (configured == null) {
                 return Constants.DEFAULT_ROOTS.stream().map(projectDir::resolve).map(Path::normalize).collect(Collectors.toUnmodifiableList());
             }
@@ -230,8 +268,7 @@ public final class ProviumConfig {
         }
 
         OptionalInt cpusBudget() {
-            Integer cpus = pick(Constants.CPUS, table.cpus(), Settings::positiveInt, Settings::positive);
-            return cpus == null ? OptionalInt.empty() : OptionalInt.of(cpus);
+            return positive(Constants.CPUS, ProviumTable::cpus);
         }
 
         Duration bootTimeout() {
@@ -261,8 +298,26 @@ public final class ProviumConfig {
         }
 
         boolean clearFixtureCache() {
-            Boolean clear = pick(Constants.CLEAR_FIXTURE_CACHE, table.clearFixtureCache(), Settings::bool, Function.identity());
-            return clear != null && clear;
+            return flag(Constants.CLEAR_FIXTURE_CACHE, ProviumTable::clearFixtureCache, false);
+        }
+
+        List<String> patterns(String key, Function<ProviumTable, List<String>> inFile) {
+            List<String> patterns = pick(key, inFile.apply(table), Settings::commaList, Function.identity());
+            return patterns == null ? List.of() : List.copyOf(patterns);
+        }
+
+        OptionalInt positive(String key, Function<ProviumTable, Integer> inFile) {
+            Integer value = pick(key, inFile.apply(table), Settings::positiveInt, Settings::positive);
+            return value == null ? OptionalInt.empty() : OptionalInt.of(value);
+        }
+
+        boolean flag(String key, Function<ProviumTable, Boolean> inFile, boolean defaultValue) {
+            Boolean value = pick(key, inFile.apply(table), Settings::bool, Function.identity());
+            return value == null ? defaultValue : value;
+        }
+
+        private static List<String> commaList(String text) {
+            return Arrays.stream(text.split(",")).map(String::strip).filter(item -> !item.isEmpty()).collect(Collectors.toList());
         }
 
         private static Boolean bool(String text) {

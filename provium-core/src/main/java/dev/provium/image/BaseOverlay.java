@@ -1,5 +1,6 @@
 package dev.provium.image;
 
+import dev.provium.Notices;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,8 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The reusable part of every guest's initramfs: the agent as {@code /init}, busybox and its applet links,
@@ -34,7 +33,6 @@ final class BaseOverlay {
     /** Bump when the layout changes, so cached overlays of an older layout are not reused. */
     private static final String FORMAT = "base-overlay-v1";
 
-    private static final Logger LOG = LoggerFactory.getLogger(BaseOverlay.class);
 
     /** Directories every guest has, with their usual modes; the kernel applies these modes on unpacking. */
     private static final Map<String, Integer> DIRECTORIES = standardDirectories();
@@ -58,7 +56,7 @@ final class BaseOverlay {
     }
 
     /** Checks the inputs and reads them; nothing is written yet. */
-    static BaseOverlay plan(GuestImageSpec spec) {
+    static BaseOverlay plan(GuestImageSpec spec, Notices notices) {
         Kernel kernel = spec.kernel();
         Busybox.requireStatic(spec.busybox());
         requireBootableAgent(spec.agent());
@@ -70,8 +68,8 @@ final class BaseOverlay {
                         read(file, "kernel module")));
             }
         } else if (!spec.modules().isEmpty()) {
-            LOG.info("Kernel {} has no modules directory; assuming {} are built in", kernel.image(),
-                    spec.modules());
+            notices.notice("provium: kernel " + kernel.image() + " has no modules directory; assuming " + spec.modules()
+                    + " are built in");
         }
         return new BaseOverlay(kernel.version(), read(spec.agent(), "agent"), read(spec.busybox(), "busybox"),
                 spec.busybox(), List.copyOf(modules));

@@ -1,5 +1,10 @@
 package dev.provium.image;
 
+import dev.provium.Notices;
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +22,7 @@ import org.slf4j.LoggerFactory;
  * Kernels without the note, or with a payload we cannot decode, boot as the bzImage (the reason is logged
  * and remembered in the cache, so it is not retried for the same file).
  */
+@API(status = INTERNAL)
 public final class BootKernel {
 
     private static final Logger LOG = LoggerFactory.getLogger(BootKernel.class);
@@ -34,7 +40,7 @@ public final class BootKernel {
      * @throws GuestImageException when the kernel cannot be read, the cache cannot be written, or the kernel
      *                             is an ELF file without a PVH note (which QEMU cannot boot)
      */
-    public static Path prepare(Kernel kernel, Path cacheDir) {
+    public static Path prepare(Kernel kernel, Path cacheDir, Notices notices) {
         Path image = kernel.image();
         try {
             if (isElf(image)) {
@@ -53,24 +59,24 @@ public final class BootKernel {
             }
             Optional<BzImage> bzImage = BzImage.read(image);
             if (bzImage.isEmpty()) {
-                LOG.info("Kernel {} is neither a bzImage nor an ELF file; passing it to QEMU as it is", image);
+                notices.notice("provium: kernel " + image + " is neither a bzImage nor an ELF file; passing it to QEMU as it is");
                 return image;
             }
-            return extract(bzImage.get(), image, vmlinux, notExtractable);
+            return extract(bzImage.get(), image, vmlinux, notExtractable, notices);
         } catch (IOException e) {
             throw new GuestImageException("Cannot prepare kernel " + image + " for boot (cache " + cacheDir
                     + "): " + e, e);
         }
     }
 
-    private static Path extract(BzImage bzImage, Path image, Path vmlinux, Path notExtractable)
+    private static Path extract(BzImage bzImage, Path image, Path vmlinux, Path notExtractable, Notices notices)
             throws IOException {
         try {
             CacheFiles.publish(vmlinux, temporary -> VmlinuxExtractor.extract(bzImage, temporary));
             LOG.debug("Extracted the PVH vmlinux of {} to {}", image, vmlinux);
             return vmlinux;
         } catch (VmlinuxExtractor.NotExtractable e) {
-            LOG.info("Booting {} as a bzImage (slower under TCG): {}", image, e.getMessage());
+            notices.notice("provium: booting " + image + " as a bzImage (slower under TCG): " + e.getMessage());
             CacheFiles.publish(notExtractable,
                     temporary -> Files.writeString(temporary, e.getMessage() + "\n", StandardCharsets.UTF_8));
             return image;

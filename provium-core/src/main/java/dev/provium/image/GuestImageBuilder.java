@@ -1,5 +1,10 @@
 package dev.provium.image;
 
+import dev.provium.Notices;
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,12 +28,15 @@ import java.util.Set;
  * The base overlay is cached in the builder's cache directory under a hash of its content, so a boot only
  * writes the final file. Safe for concurrent use, also by several JVMs sharing the cache directory.
  */
+@API(status = INTERNAL)
 public final class GuestImageBuilder {
 
     private final Path cacheDir;
+    private final Notices notices;
 
     /** @param cacheDir where base overlays are cached, e.g. {@code ~/.cache/provium/initramfs} */
-    public GuestImageBuilder(Path cacheDir) {
+    public GuestImageBuilder(Path cacheDir, Notices notices) {
+        this.notices = notices;
         this.cacheDir = cacheDir;
     }
 
@@ -44,7 +52,7 @@ public final class GuestImageBuilder {
         Optional<Path> userInitrd = spec.userInitrd();
         userInitrd.ifPresent(initrd -> Busybox.requireRegularFile(initrd, "Initrd"));
         Map<String, Path> files = checkedFiles(spec.files());
-        BaseOverlay base = BaseOverlay.plan(spec);
+        BaseOverlay base = BaseOverlay.plan(spec, notices);
         Set<String> baseDirectories = base.directories();
         for (String name : files.keySet()) {
             if (baseDirectories.contains(name)) {

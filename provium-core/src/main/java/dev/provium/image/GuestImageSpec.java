@@ -1,5 +1,9 @@
 package dev.provium.image;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
@@ -19,6 +23,7 @@ import java.util.TreeMap;
  * @param userInitrd the profile's initrd, unpacked before the overlay; never modified
  * @param files      guest path → host file, injected with the host file's mode (iterated sorted by path)
  */
+@API(status = INTERNAL)
 public record GuestImageSpec(Kernel kernel, Path agent, Path busybox, List<String> modules,
                              Optional<Path> userInitrd, Map<String, Path> files) {
 

@@ -1,5 +1,9 @@
 package dev.provium.image;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,6 +16,7 @@ import java.util.Optional;
  * @param modulesDir {@code /lib/modules/<version>} when it exists; absent for a custom kernel without
  *                   installed modules (everything it needs must then be built in)
  */
+@API(status = EXPERIMENTAL)
 public record Kernel(Path image, String version, Optional<Path> modulesDir) {
 
     public Kernel {

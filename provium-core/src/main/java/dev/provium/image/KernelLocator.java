@@ -1,5 +1,9 @@
 package dev.provium.image;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -13,6 +17,7 @@ import java.util.function.Function;
  * Finds the guest kernel: the profile's explicit kernel, else {@code PROVIUM_KERNEL}, else the newest
  * {@code /boot/vmlinuz-<version>} that has a matching {@code /lib/modules/<version>}.
  */
+@API(status = EXPERIMENTAL)
 public final class KernelLocator {
 
     /** Environment variable naming a kernel file; overrides the installed kernels, not a profile's. */

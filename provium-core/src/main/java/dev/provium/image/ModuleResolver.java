@@ -1,5 +1,6 @@
 package dev.provium.image;
 
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -17,7 +18,7 @@ import java.util.Set;
  * {@code modules.dep} that depmod wrote. Modules listed in {@code modules.builtin} are part of the kernel
  * and need no file.
  */
-public final class ModuleResolver {
+final class ModuleResolver {
 
     private ModuleResolver() {
     }

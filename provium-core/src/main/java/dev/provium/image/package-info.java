@@ -5,7 +5,7 @@
  * <ol>
  *   <li>{@link dev.provium.image.KernelLocator#locate(java.util.Optional)} → {@link dev.provium.image.Kernel}:
  *       the profile's kernel, else {@code PROVIUM_KERNEL}, else the newest installed kernel with modules;</li>
- *   <li>{@link dev.provium.image.BootKernel#prepare(Kernel, java.nio.file.Path)} → the file for QEMU's
+ *   <li>{@link dev.provium.image.BootKernel#prepare(Kernel, java.nio.file.Path, dev.provium.Notices)} → the file for QEMU's
  *       {@code -kernel}: the cached uncompressed PVH {@code vmlinux} when possible, else the bzImage;</li>
  *   <li>{@link dev.provium.image.GuestImageBuilder#build(GuestImageSpec, java.nio.file.Path)} → the file for
  *       {@code -initrd}: user initrd + cached base overlay (agent, busybox, modules) + injected files;</li>

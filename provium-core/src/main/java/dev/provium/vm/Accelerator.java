@@ -1,5 +1,10 @@
 package dev.provium.vm;
 
+import dev.provium.Notices;
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import dev.provium.config.AccelMode;
 import dev.provium.config.Constants;
 import dev.provium.config.ProviumConfigException;
@@ -10,6 +15,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /** The QEMU accelerator a VM runs with, and the CPU model that goes with it. */
+@API(status = STABLE)
 public enum Accelerator {
     KVM("kvm", "host"),
     TCG("tcg", "max");
@@ -36,14 +42,14 @@ public enum Accelerator {
 
     /**
      * The accelerator for a configured mode; the environment variable PROVIUM_ACCEL, when set, wins.
-     * AUTO probes KVM (see {@link KvmProbe}). Decided once per JVM and mode, and announced once on
-     * stderr, e.g. "provium: using TCG (KVM not usable: /proc/cpuinfo advertises neither vmx nor svm)".
+     * AUTO probes KVM (see {@link KvmProbe}). Decided once per JVM and mode, and announced once
+     * through {@code notices}, e.g. "provium: using TCG (KVM not usable: /proc/cpuinfo advertises neither vmx nor svm)".
      *
      * @throws ProviumConfigException when PROVIUM_ACCEL holds something other than auto, kvm or tcg
      */
-    public static Accelerator choose(AccelMode configured) {
+    public static Accelerator choose(AccelMode configured, Notices notices) {
         return CHOSEN.computeIfAbsent(configured,
-                mode -> new Choice(System::getenv, KvmProbe.onThisHost(), System.err::println).decide(mode));
+                mode -> new Choice(System::getenv, KvmProbe.onThisHost(), notices::notice).decide(mode));
     }
 
     /** One decision, with its inputs injectable for tests. */

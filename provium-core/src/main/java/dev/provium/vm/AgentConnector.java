@@ -1,8 +1,8 @@
 package dev.provium.vm;
 
-import dev.provium.agent.AgentClient;
-import dev.provium.agent.AgentDisconnectedException;
-import dev.provium.agent.AgentTimeoutException;
+import dev.provium.internal.agent.AgentClient;
+import dev.provium.internal.agent.AgentDisconnectedException;
+import dev.provium.internal.agent.AgentTimeoutException;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;

@@ -1,5 +1,9 @@
 package dev.provium.vm;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import dev.provium.config.MemorySize;
 
 import java.nio.file.Files;
@@ -14,6 +18,7 @@ import java.util.TreeMap;
  * How to boot one guest: memory, vCPUs, files injected into the initramfs (guest path → host file) and
  * virtio disks (/dev/vda, /dev/vdb, … in list order).
  */
+@API(status = STABLE)
 public record BootOptions(MemorySize memory, int cpus, Map<String, Path> files, List<Disk> disks) {
     public static final MemorySize DEFAULT_MEMORY = MemorySize.ofMebibytes(512);
 

@@ -1,11 +1,11 @@
 package dev.provium.vm;
 
-import dev.provium.agent.AgentChannel;
-import dev.provium.agent.ExecResult;
-import dev.provium.agent.Job;
-import dev.provium.agent.JobResult;
-import dev.provium.agent.SyscallRequest;
-import dev.provium.agent.SyscallResult;
+import dev.provium.internal.agent.AgentChannel;
+import dev.provium.guest.ExecResult;
+import dev.provium.guest.Job;
+import dev.provium.guest.JobResult;
+import dev.provium.guest.SyscallRequest;
+import dev.provium.guest.SyscallResult;
 
 import java.time.Duration;
 import java.util.function.Function;

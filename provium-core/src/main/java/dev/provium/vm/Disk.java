@@ -1,10 +1,15 @@
 package dev.provium.vm;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
 
 /** A host image attached as a virtio block device (/dev/vdX in the guest, in attach order). */
+@API(status = STABLE)
 public record Disk(Path path, Format format, boolean readOnly) {
     public enum Format {
         RAW, QCOW2;

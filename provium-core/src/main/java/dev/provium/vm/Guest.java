@@ -1,7 +1,7 @@
 package dev.provium.vm;
 
-import dev.provium.agent.AgentClient;
-import dev.provium.agent.AgentException;
+import dev.provium.internal.agent.AgentClient;
+import dev.provium.internal.agent.AgentException;
 import dev.provium.config.KeepLogs;
 import dev.provium.config.Profile;
 import dev.provium.image.GuestImageSpec;
@@ -118,7 +118,7 @@ final class Guest {
 
     private static GuestLayout layout(VmService service, Profile profile, BootOptions options, RunDirectory run) {
         Kernel kernel = service.kernels().locate(profile.kernel());
-        Path bootable = BootKernel.prepare(kernel, service.kernelCache());
+        Path bootable = BootKernel.prepare(kernel, service.kernelCache(), service.notices());
         List<String> modules = new ArrayList<>(GuestImageSpec.TRANSPORT_MODULES);
         if (!options.disks().isEmpty()) {
             modules.addAll(GuestImageSpec.DISK_MODULES);

@@ -1,10 +1,14 @@
 package dev.provium.vm;
 
-import dev.provium.agent.ExecResult;
-import dev.provium.agent.Job;
-import dev.provium.agent.JobResult;
-import dev.provium.agent.SyscallRequest;
-import dev.provium.agent.SyscallResult;
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
+import dev.provium.guest.ExecResult;
+import dev.provium.guest.Job;
+import dev.provium.guest.JobResult;
+import dev.provium.guest.SyscallRequest;
+import dev.provium.guest.SyscallResult;
 
 import java.time.Duration;
 
@@ -12,9 +16,10 @@ import java.time.Duration;
  * Where guest operations run: the agent of a booted {@link Vm}, or one of its {@link Worker}s (a process or
  * thread of the agent with its own channel). System calls run in that process or thread, so a descriptor one
  * call returns serves the next; jobs belong to the channel that started them. Every operation has the VM's
- * operation timeout; refusals by the agent are {@link dev.provium.agent.AgentErrorException}s, trouble with
+ * operation timeout; refusals by the agent are {@link dev.provium.guest.AgentErrorException}s, trouble with
  * the guest is a {@link VmException}.
  */
+@API(status = STABLE)
 public interface GuestChannel {
 
     /** How messages name this channel, e.g. {@code vm default} or {@code worker on channel 2 of vm default}. */

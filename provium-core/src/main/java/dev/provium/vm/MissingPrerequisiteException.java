@@ -1,5 +1,9 @@
 package dev.provium.vm;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import java.nio.file.Path;
 
 /**
@@ -7,6 +11,7 @@ import java.nio.file.Path;
  * boot would fail the same way, so a test runner reports it once. {@link #problem()} is the same text for
  * every occurrence of the same problem.
  */
+@API(status = STABLE)
 public class MissingPrerequisiteException extends VmException {
     private static final long serialVersionUID = 1L;
 

@@ -13,7 +13,7 @@ import java.util.Optional;
  * display; serial console to a file, the agent on a virtio-serial port named {@value #AGENT_PORT_NAME}
  * behind a Unix socket, QMP on another, everything inside the VM's {@link RunDirectory}.
  */
-public final class QemuCommandLine {
+final class QemuCommandLine {
     public static final String DEFAULT_BINARY = "qemu-system-x86_64";
     public static final String AGENT_PORT_NAME = "provium.agent";
     /** Always on the kernel command line, before the profile's and the caller's additions. */

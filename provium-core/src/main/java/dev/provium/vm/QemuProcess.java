@@ -37,7 +37,7 @@ import org.apache.commons.exec.PumpStreamHandler;
  * when that thread dies with the JVM. The caller's thread may end at any time (tested). A shutdown hook
  * ({@link LiveQemus}) kills what is left on an orderly exit.
  */
-public final class QemuProcess implements AutoCloseable {
+final class QemuProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration TERMINATE_GRACE = Duration.ofSeconds(2);
     private static final Duration KILL_WAIT = Duration.ofSeconds(5);

@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * and keeps the last {@value #EVENTS_KEPT} asynchronous events (STOP, RESUME, SHUTDOWN, ...), which
  * QEMU may send before or after the reply to the command that caused them.
  */
-public final class QmpClient implements AutoCloseable {
+final class QmpClient implements AutoCloseable {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     static final int EVENTS_KEPT = 64;
     private static final Duration CAPABILITIES_TIMEOUT = Duration.ofSeconds(1);

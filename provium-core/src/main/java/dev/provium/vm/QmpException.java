@@ -1,9 +1,11 @@
 package dev.provium.vm;
 
+import dev.provium.ProviumException;
+
 import java.util.Optional;
 
 /** A QMP command failed, got no reply in time, or the connection is gone. */
-public final class QmpException extends RuntimeException {
+final class QmpException extends ProviumException {
     private static final long serialVersionUID = 1L;
 
     private final String errorClass;

@@ -20,7 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * vCPUs: a fixed budget ({@code provium.cpus}) or the host's cores. Waiters are admitted in arrival
  * order, so a large VM is not starved by small ones.
  */
-public final class ResourcePool {
+final class ResourcePool {
     static final long HOST_RESERVE_MIB = 1536;
     private static final long HOST_RESERVE_BYTES = HOST_RESERVE_MIB << 20;
     /** How often a waiter in auto mode re-reads MemAvailable, which changes without telling us. */

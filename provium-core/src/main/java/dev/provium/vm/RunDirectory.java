@@ -1,5 +1,7 @@
 package dev.provium.vm;
 
+import dev.provium.internal.DirectoryTrees;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,7 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
  * bytes (sun_path is 108 with the NUL), so it lives under java.io.tmpdir when that is short enough,
  * else under /tmp, and refuses to exist where a socket path would not fit.
  */
-public final class RunDirectory implements AutoCloseable {
+final class RunDirectory implements AutoCloseable {
     static final int MAX_SOCKET_PATH_BYTES = 107;
     private static final String PREFIX = "provium-";
     private static final String LONGEST_NAME = "agent.sock";

@@ -1,11 +1,15 @@
 package dev.provium.vm;
 
-import dev.provium.agent.AgentChannel;
-import dev.provium.agent.AgentClient;
-import dev.provium.agent.AgentErrorException;
-import dev.provium.agent.AgentException;
-import dev.provium.agent.AgentOverflowException;
-import dev.provium.agent.AgentTimeoutException;
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
+import dev.provium.internal.agent.AgentChannel;
+import dev.provium.internal.agent.AgentClient;
+import dev.provium.guest.AgentErrorException;
+import dev.provium.internal.agent.AgentException;
+import dev.provium.internal.agent.AgentOverflowException;
+import dev.provium.internal.agent.AgentTimeoutException;
 import dev.provium.config.KeepLogs;
 import dev.provium.config.Profile;
 
@@ -26,6 +30,7 @@ import java.util.function.Supplier;
  * gone, kernel panic, no answer in time) is a {@link VmException} carrying the console tail, and the
  * console log is then kept.
  */
+@API(status = STABLE)
 public final class Vm extends ChannelOperations implements AutoCloseable {
     public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofMinutes(5);
     static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
@@ -144,7 +149,7 @@ public final class Vm extends ChannelOperations implements AutoCloseable {
      * @throws IllegalStateException when the guest is not running or has a writable disk
      * @throws VmException           when the agent does not answer or QEMU cannot save the state
      */
-    public VmSnapshot snapshot(Path directory) {
+    public VmSnapshot snapshotAndStop(Path directory) {
         Guest running;
         synchronized (this) {
             running = requireRunning("snapshot");

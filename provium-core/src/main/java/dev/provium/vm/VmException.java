@@ -1,5 +1,11 @@
 package dev.provium.vm;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
+import dev.provium.ProviumException;
+
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -8,7 +14,8 @@ import java.util.Optional;
  * away or did not answer in time. The message says why and ends with the guest console's last lines
  * and the path of the kept console log.
  */
-public class VmException extends RuntimeException {
+@API(status = STABLE)
+public class VmException extends ProviumException {
     private static final long serialVersionUID = 1L;
 
     private final transient Path consoleLog;

@@ -1,6 +1,11 @@
 package dev.provium.vm;
 
-import dev.provium.agent.AgentBinary;
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
+import dev.provium.Notices;
+import dev.provium.internal.agent.AgentBinary;
 import dev.provium.config.Constants;
 import dev.provium.config.Profile;
 import dev.provium.config.ProviumConfig;
@@ -10,6 +15,7 @@ import dev.provium.image.KernelLocator;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,22 +24,35 @@ import java.util.concurrent.ConcurrentHashMap;
  * the kernel and initramfs caches, the extracted agent and the accelerator choice. Closing it kills
  * every guest it created that is still running.
  */
+@API(status = STABLE)
 public final class VmService implements AutoCloseable {
     private final ProviumConfig config;
     private final ResourcePool pool;
     private final KernelLocator kernels = new KernelLocator();
     private final GuestImageBuilder images;
+    private final Notices notices;
     private final Set<Vm> live = ConcurrentHashMap.newKeySet();
     private volatile Path agent;
 
-    private VmService(ProviumConfig config, ResourcePool pool) {
+    private VmService(ProviumConfig config, ResourcePool pool, Notices notices) {
         this.config = config;
         this.pool = pool;
-        this.images = new GuestImageBuilder(config.cacheDir().resolve("images"));
+        this.notices = notices;
+        this.images = new GuestImageBuilder(config.cacheDir().resolve("images"), notices);
     }
 
+    /** A service whose notices go to standard output, unless {@code console_progress = false}. */
     public static VmService create(ProviumConfig config) {
-        return new VmService(config, ResourcePool.forConfig(config));
+        return create(config, Notices.of(config));
+    }
+
+    public static VmService create(ProviumConfig config, Notices notices) {
+        return new VmService(config, ResourcePool.forConfig(config), notices);
+    }
+
+    /** Where this service and what is built on it (fixtures, bindings) tell users what happens. */
+    public Notices notices() {
+        return notices;
     }
 
     public ProviumConfig config() {
@@ -52,7 +71,7 @@ public final class VmService implements AutoCloseable {
     }
 
     /**
-     * A guest started from a snapshot (see {@link Vm#snapshot(Path)}), running when this returns. It has
+     * A guest started from a snapshot (see {@link Vm#snapshotAndStop(Path)}), running when this returns. It has
      * the snapshot's profile, which must still exist in this configuration.
      *
      * @throws VmException when QEMU cannot load the state or the agent does not answer
@@ -69,8 +88,13 @@ public final class VmService implements AutoCloseable {
     }
 
     /** The accelerator guests run under (decided once per JVM and mode). */
+    /** The {@code qemu-system-x86_64} on the PATH that guests run with, if one is installed. */
+    public static Optional<Path> installedQemu() {
+        return QemuCommandLine.installedBinary();
+    }
+
     public Accelerator accelerator() {
-        return Accelerator.choose(config.accel());
+        return Accelerator.choose(config.accel(), notices);
     }
 
 

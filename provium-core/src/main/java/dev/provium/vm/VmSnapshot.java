@@ -1,5 +1,9 @@
 package dev.provium.vm;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,8 +19,9 @@ import java.util.Locale;
  * A paused guest saved in a directory: QEMU's migration stream ({@value #STATE_FILE}), a copy of the
  * initramfs it booted with ({@value #INITRD_FILE}; the boot's own copy lives in its run directory and
  * goes away with it) and the machine layout to resume it into ({@value #LAYOUT_FILE}). Made by
- * {@link Vm#snapshot(Path)}, resumed by {@link VmService#resume(VmSnapshot)} any number of times.
+ * {@link Vm#snapshotAndStop(Path)}, resumed by {@link VmService#resume(VmSnapshot)} any number of times.
  */
+@API(status = STABLE)
 public final class VmSnapshot {
     public static final String STATE_FILE = "state";
     public static final String INITRD_FILE = "initrd.cpio";

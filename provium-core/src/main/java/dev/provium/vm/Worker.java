@@ -1,8 +1,12 @@
 package dev.provium.vm;
 
-import dev.provium.agent.AgentChannel;
-import dev.provium.agent.AgentErrorException;
-import dev.provium.agent.WorkerInfo;
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
+import dev.provium.internal.agent.AgentChannel;
+import dev.provium.guest.AgentErrorException;
+import dev.provium.internal.agent.WorkerInfo;
 
 import java.time.Duration;
 import java.util.function.Function;
@@ -12,6 +16,7 @@ import java.util.function.Function;
  * agent with its own credentials, serving a channel of its own. It runs every guest operation; after
  * {@link #kill()} they fail with an {@link IllegalStateException}.
  */
+@API(status = STABLE)
 public final class Worker extends ChannelOperations implements AutoCloseable {
     private static final String NOT_FOUND = "NOT_FOUND";
 

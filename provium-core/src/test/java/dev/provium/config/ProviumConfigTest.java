@@ -51,6 +51,56 @@ class ProviumConfigTest {
     }
 
     @Test
+    void engineSettingsComeFromTheFileAndParametersWinOverIt() throws IOException {
+        Files.createDirectories(dir.resolve("src/test/lua"));
+        configFile("""
+                [provium]
+                include = ["net/**", "boot.lua"]
+                exclude = ["net/slow/**"]
+                parallelism = 3
+                class_source = false
+                console_progress = false
+                """);
+
+        ProviumConfig fromFile = ProviumConfig.load(dir);
+        assertThat(fromFile.include()).containsExactly("net/**", "boot.lua");
+        assertThat(fromFile.exclude()).containsExactly("net/slow/**");
+        assertThat(fromFile.parallelism()).isEqualTo(OptionalInt.of(3));
+        assertThat(fromFile.classSource()).isFalse();
+        assertThat(fromFile.consoleProgress()).isFalse();
+
+        Map<String, String> parameters = Map.of(
+                "provium.include", "a.lua, b/**",
+                "provium.parallelism", "1",
+                "provium.console_progress", "true");
+        ProviumConfig overridden = ProviumConfig.load(dir, key -> Optional.ofNullable(parameters.get(key)));
+        assertThat(overridden.include()).containsExactly("a.lua", "b/**");
+        assertThat(overridden.exclude()).containsExactly("net/slow/**");
+        assertThat(overridden.parallelism()).isEqualTo(OptionalInt.of(1));
+        assertThat(overridden.consoleProgress()).isTrue();
+    }
+
+    @Test
+    void engineSettingsHaveDefaultsAndNameTheKeyWhenWrong() throws IOException {
+        Files.createDirectories(dir.resolve("src/test/lua"));
+        ProviumConfig defaults = ProviumConfig.load(dir);
+        assertThat(defaults.include()).isEmpty();
+        assertThat(defaults.parallelism()).isEmpty();
+        assertThat(defaults.classSource()).isTrue();
+        assertThat(defaults.consoleProgress()).isTrue();
+
+        configFile("""
+                [provium]
+                parallelism = 0
+                """);
+        assertThatThrownBy(() -> ProviumConfig.load(dir))
+                .isInstanceOf(ProviumConfigException.class)
+                .hasMessageContaining("provium.toml")
+                .hasMessageContaining("parallelism")
+                .hasMessageContaining("expected a positive integer, got 0");
+    }
+
+    @Test
     void readsAValidFileWithRelativePathsResolvedAgainstItsDirectory() throws IOException {
         Files.createDirectories(dir.resolve("lua/a"));
         Files.createDirectories(dir.resolve("lua/b"));

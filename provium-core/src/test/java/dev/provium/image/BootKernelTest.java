@@ -1,5 +1,7 @@
 package dev.provium.image;
 
+import dev.provium.Notices;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,7 +28,7 @@ class BootKernelTest {
                 .locate(Optional.empty());
         Path cache = dir.resolve("kernels");
 
-        Path vmlinux = BootKernel.prepare(kernel, cache);
+        Path vmlinux = BootKernel.prepare(kernel, cache, Notices.none());
 
         assertThat(vmlinux.getParent()).isEqualTo(cache);
         assertThat(vmlinux.getFileName().toString()).startsWith("vmlinux-" + kernel.version() + "-");
@@ -34,7 +36,7 @@ class BootKernelTest {
         assertThat(KernelVersions.read(vmlinux)).contains(kernel.version());
         BasicFileAttributes first = Files.readAttributes(vmlinux, BasicFileAttributes.class);
 
-        Path again = BootKernel.prepare(kernel, cache);
+        Path again = BootKernel.prepare(kernel, cache, Notices.none());
 
         BasicFileAttributes second = Files.readAttributes(again, BasicFileAttributes.class);
         assertThat(again).isEqualTo(vmlinux);
@@ -51,7 +53,7 @@ class BootKernelTest {
         byte[] elf = SyntheticKernels.vmlinux(true);
         Kernel kernel = kernel(SyntheticKernels.kernelPayload(compression, elf));
 
-        Path vmlinux = BootKernel.prepare(kernel, dir.resolve("cache"));
+        Path vmlinux = BootKernel.prepare(kernel, dir.resolve("cache"), Notices.none());
 
         assertThat(vmlinux).isNotEqualTo(kernel.image());
         assertThat(Files.readAllBytes(vmlinux)).isEqualTo(elf);
@@ -63,7 +65,7 @@ class BootKernelTest {
         byte[] payload = SyntheticKernels.concat(SyntheticKernels.compress(Compression.XZ, elf), new byte[12],
                 SyntheticKernels.littleEndian(elf.length));
 
-        Path vmlinux = BootKernel.prepare(kernel(payload), dir.resolve("cache"));
+        Path vmlinux = BootKernel.prepare(kernel(payload), dir.resolve("cache"), Notices.none());
 
         assertThat(Files.readAllBytes(vmlinux)).isEqualTo(elf);
     }
@@ -73,10 +75,10 @@ class BootKernelTest {
         Kernel kernel = kernel(SyntheticKernels.kernelPayload(Compression.GZIP, SyntheticKernels.vmlinux(false)));
         Path cache = dir.resolve("cache");
 
-        assertThat(BootKernel.prepare(kernel, cache)).isEqualTo(kernel.image());
+        assertThat(BootKernel.prepare(kernel, cache, Notices.none())).isEqualTo(kernel.image());
 
         assertThat(reasonIn(cache)).contains("no PVH entry note (built without CONFIG_PVH)");
-        assertThat(BootKernel.prepare(kernel, cache)).isEqualTo(kernel.image());
+        assertThat(BootKernel.prepare(kernel, cache, Notices.none())).isEqualTo(kernel.image());
         try (var entries = Files.list(cache)) {
             assertThat(entries).hasSize(1);
         }
@@ -86,7 +88,7 @@ class BootKernelTest {
     void bootsTheBzImageWhenTheCompressionIsUnknown() throws IOException {
         Kernel kernel = kernel(new byte[] {0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0, 0});
 
-        assertThat(BootKernel.prepare(kernel, dir)).isEqualTo(kernel.image());
+        assertThat(BootKernel.prepare(kernel, dir, Notices.none())).isEqualTo(kernel.image());
 
         assertThat(reasonIn(dir)).contains("compression is not recognised (first bytes 424242424242)");
     }
@@ -95,7 +97,7 @@ class BootKernelTest {
     void bootsTheBzImageWhenThePayloadIsLzo() throws IOException {
         Kernel kernel = kernel(new byte[] {(byte) 0x89, 'L', 'Z', 'O', 0, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0});
 
-        assertThat(BootKernel.prepare(kernel, dir)).isEqualTo(kernel.image());
+        assertThat(BootKernel.prepare(kernel, dir, Notices.none())).isEqualTo(kernel.image());
 
         assertThat(reasonIn(dir)).contains("lzo-compressed, which no Java library here decodes");
     }
@@ -106,7 +108,7 @@ class BootKernelTest {
         Arrays.fill(payload, 40, 80, (byte) 0x55);
         Kernel kernel = kernel(payload);
 
-        assertThat(BootKernel.prepare(kernel, dir)).isEqualTo(kernel.image());
+        assertThat(BootKernel.prepare(kernel, dir, Notices.none())).isEqualTo(kernel.image());
 
         assertThat(reasonIn(dir)).contains("decompressing the xz payload failed");
     }
@@ -119,7 +121,7 @@ class BootKernelTest {
 
         Kernel kernel = kernel(payload);
 
-        assertThat(BootKernel.prepare(kernel, dir)).isEqualTo(kernel.image());
+        assertThat(BootKernel.prepare(kernel, dir, Notices.none())).isEqualTo(kernel.image());
         assertThat(reasonIn(dir)).contains("decompressed to " + elf.length + " bytes, but the kernel records "
                 + (elf.length + 1));
     }
@@ -128,7 +130,7 @@ class BootKernelTest {
     void bootsTheBzImageWhenThePayloadIsNoElf() throws IOException {
         Kernel kernel = kernel(SyntheticKernels.kernelPayload(Compression.GZIP, new byte[1000]));
 
-        assertThat(BootKernel.prepare(kernel, dir)).isEqualTo(kernel.image());
+        assertThat(BootKernel.prepare(kernel, dir, Notices.none())).isEqualTo(kernel.image());
 
         assertThat(reasonIn(dir)).contains("the decompressed payload is not an ELF file");
     }
@@ -138,14 +140,14 @@ class BootKernelTest {
         Path image = Files.writeString(dir.resolve("Image"), "some other boot format");
         Kernel kernel = new Kernel(image, "1.0", Optional.empty());
 
-        assertThat(BootKernel.prepare(kernel, dir.resolve("cache"))).isEqualTo(image);
+        assertThat(BootKernel.prepare(kernel, dir.resolve("cache"), Notices.none())).isEqualTo(image);
     }
 
     @Test
     void bootsAnElfVmlinuxWithThePvhNoteAsItIs() throws IOException {
         Path vmlinux = Files.write(dir.resolve("vmlinux"), SyntheticKernels.vmlinux(true));
 
-        Path boot = BootKernel.prepare(new Kernel(vmlinux, "6.6.6", Optional.empty()), dir.resolve("cache"));
+        Path boot = BootKernel.prepare(new Kernel(vmlinux, "6.6.6", Optional.empty()), dir.resolve("cache"), Notices.none());
 
         assertThat(boot).isEqualTo(vmlinux);
         assertThat(dir.resolve("cache")).doesNotExist();
@@ -156,7 +158,7 @@ class BootKernelTest {
         Path vmlinux = Files.write(dir.resolve("vmlinux"), SyntheticKernels.vmlinux(false));
         Kernel kernel = new Kernel(vmlinux, "6.6.6", Optional.empty());
 
-        assertThatThrownBy(() -> BootKernel.prepare(kernel, dir))
+        assertThatThrownBy(() -> BootKernel.prepare(kernel, dir, Notices.none()))
                 .isInstanceOf(GuestImageException.class)
                 .hasMessageContaining(vmlinux + " is an ELF vmlinux without a PVH entry note")
                 .hasMessageContaining("use the bzImage");
@@ -167,7 +169,7 @@ class BootKernelTest {
         Kernel kernel = kernel(SyntheticKernels.kernelPayload(Compression.GZIP, SyntheticKernels.vmlinux(true)));
         Path notADirectory = Files.writeString(dir.resolve("file"), "x");
 
-        assertThatThrownBy(() -> BootKernel.prepare(kernel, notADirectory.resolve("cache")))
+        assertThatThrownBy(() -> BootKernel.prepare(kernel, notADirectory.resolve("cache"), Notices.none()))
                 .isInstanceOf(GuestImageException.class)
                 .hasMessageContaining("Cannot prepare kernel " + kernel.image() + " for boot (cache "
                         + notADirectory.resolve("cache") + ")");

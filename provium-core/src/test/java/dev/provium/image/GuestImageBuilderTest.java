@@ -1,5 +1,7 @@
 package dev.provium.image;
 
+import dev.provium.Notices;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,7 +36,7 @@ class GuestImageBuilderTest {
         kernel = new KernelLocator(Path.of("/boot"), Path.of("/lib/modules"), name -> null).locate(Optional.empty());
         agent = Files.write(dir.resolve("provium-agent"), "#!/bin/sh\necho agent\n".getBytes(StandardCharsets.UTF_8));
         cache = dir.resolve("cache");
-        builder = new GuestImageBuilder(cache);
+        builder = new GuestImageBuilder(cache, Notices.none());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.provium.vm;
 
+import dev.provium.Notices;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -92,8 +94,8 @@ class AcceleratorTest {
         Optional<String> why = KvmProbe.onThisHost().whyNotUsable();
 
         assertThat(why).as("reason KVM is not usable here").isPresent();
-        assertThat(Accelerator.choose(AccelMode.AUTO)).isEqualTo(Accelerator.TCG);
-        assertThat(Accelerator.choose(AccelMode.AUTO)).isEqualTo(Accelerator.TCG);
+        assertThat(Accelerator.choose(AccelMode.AUTO, Notices.none())).isEqualTo(Accelerator.TCG);
+        assertThat(Accelerator.choose(AccelMode.AUTO, Notices.none())).isEqualTo(Accelerator.TCG);
     }
 
     @Test

@@ -3,7 +3,7 @@ package dev.provium.vm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.provium.agent.ExecResult;
+import dev.provium.guest.ExecResult;
 import dev.provium.config.ProviumConfig;
 
 import java.io.IOException;

@@ -3,7 +3,7 @@ package dev.provium.vm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.provium.agent.ExecResult;
+import dev.provium.guest.ExecResult;
 import dev.provium.config.ProviumConfig;
 
 import java.io.IOException;
@@ -33,7 +33,7 @@ class VmSnapshotTest {
             vm.boot(BootOptions.defaults().withMemory("256M"));
             vm.writeFile("/etc/configured", "by the build\n".getBytes(StandardCharsets.UTF_8));
             vm.exec("echo 1 > /tmp/counter");
-            configured = vm.snapshot(snapshots.resolve("configured"));
+            configured = vm.snapshotAndStop(snapshots.resolve("configured"));
             assertThat(vm.state()).isEqualTo(Vm.State.STOPPED);
         }
     }
@@ -76,7 +76,7 @@ class VmSnapshotTest {
         Files.write(disk, new byte[1 << 20]);
         try (Vm vm = service.create()) {
             vm.boot(BootOptions.defaults().withMemory("128M").withDisks(List.of(new Disk(disk, Disk.Format.RAW, false))));
-            assertThatThrownBy(() -> vm.snapshot(snapshots.resolve("writable")))
+            assertThatThrownBy(() -> vm.snapshotAndStop(snapshots.resolve("writable")))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("its disk " + disk + " is writable")
                     .hasMessageContaining("attach it read-only");
@@ -86,7 +86,7 @@ class VmSnapshotTest {
         try (Vm vm = service.create()) {
             vm.boot(BootOptions.defaults().withMemory("128M"));
             Path unwritable = Files.createDirectories(snapshots.resolve("unwritable").resolve(VmSnapshot.STATE_FILE)).getParent();
-            assertThatThrownBy(() -> vm.snapshot(unwritable))
+            assertThatThrownBy(() -> vm.snapshotAndStop(unwritable))
                     .isInstanceOf(VmException.class)
                     .hasMessageContaining("snapshot of vm default into " + unwritable + " failed: migration failed");
             assertThat(vm.state()).isEqualTo(Vm.State.FAILED);

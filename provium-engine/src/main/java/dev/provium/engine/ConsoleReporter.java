@@ -1,11 +1,11 @@
 package dev.provium.engine;
 
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.provium.Notices;
 import dev.provium.lua.LuaFailures;
 import org.junit.platform.engine.TestExecutionResult;
 
@@ -16,8 +16,7 @@ import org.junit.platform.engine.TestExecutionResult;
  */
 final class ConsoleReporter {
 
-    private final PrintStream out;
-    private final boolean enabled;
+    private final Notices out;
     private final long startNanos = System.nanoTime();
     private final AtomicInteger files = new AtomicInteger();
     private final AtomicInteger failedFiles = new AtomicInteger();
@@ -26,9 +25,8 @@ final class ConsoleReporter {
     private final LongAdder todo = new LongAdder();
     private final LongAdder notRun = new LongAdder();
 
-    ConsoleReporter(PrintStream out, boolean enabled) {
+    ConsoleReporter(Notices out) {
         this.out = out;
-        this.enabled = enabled;
     }
 
     /**
@@ -53,9 +51,6 @@ final class ConsoleReporter {
         if (anyFailure) {
             failedFiles.incrementAndGet();
         }
-        if (!enabled) {
-            return;
-        }
         StringBuilder line = new StringBuilder(name).append(" ... ")
                 .append(anyFailure ? "FAIL" : fileTodo != null ? "todo" : "ok")
                 .append(" (").append(counts(container, tally)).append(seconds(duration)).append(')');
@@ -69,11 +64,11 @@ final class ConsoleReporter {
         if (fileTodo != null) {
             line.append(System.lineSeparator()).append("    todo: ").append(fileTodo);
         }
-        out.println(line);
+        out.notice(line.toString());
     }
 
     void engineFinished() {
-        if (!enabled || files.get() == 0) {
+        if (files.get() == 0) {
             return;
         }
         long tests = passed.sum() + failed.sum() + todo.sum() + notRun.sum();
@@ -87,7 +82,7 @@ final class ConsoleReporter {
             line.append("; ").append(plural(failedFiles.get(), "file")).append(" FAILED");
         }
         line.append(" (").append(seconds(Duration.ofNanos(System.nanoTime() - startNanos))).append(')');
-        out.println(line);
+        out.notice(line.toString());
     }
 
     private static String counts(boolean container, FileTally tally) {

@@ -10,7 +10,7 @@ final class DiscoverySelectorResolver {
     private DiscoverySelectorResolver() {
     }
 
-    static void resolve(EngineDiscoveryRequest request, ProviumEngineDescriptor engine, ProviumConfiguration config) {
+    static void resolve(EngineDiscoveryRequest request, ProviumEngineDescriptor engine, EngineSettings config) {
         DiscoveryIssueReporter issues = DiscoveryIssueReporter.deduplicating(
                 DiscoveryIssueReporter.forwarding(request.getDiscoveryListener(), engine.getUniqueId()));
         TestFiles files = new TestFiles(config);

@@ -19,11 +19,11 @@ import org.junit.platform.engine.support.discovery.SelectorResolver.Context;
  */
 final class FileDescriptors {
 
-    private final ProviumConfiguration config;
+    private final EngineSettings config;
     private final DiscoveryIssueReporter issues;
     private final Map<Path, ScanResult> scans = new HashMap<>();
 
-    FileDescriptors(ProviumConfiguration config, DiscoveryIssueReporter issues) {
+    FileDescriptors(EngineSettings config, DiscoveryIssueReporter issues) {
         this.config = config;
         this.issues = issues;
     }

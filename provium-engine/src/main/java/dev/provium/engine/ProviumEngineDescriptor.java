@@ -7,15 +7,15 @@ import org.junit.platform.engine.support.hierarchical.Node;
 /** The engine's root: when every file has run, it ends engine-wide resources and prints the summary. */
 final class ProviumEngineDescriptor extends EngineDescriptor implements Node<ProviumExecutionContext> {
 
-    private final ProviumConfiguration config;
+    private final EngineSettings config;
 
-    ProviumEngineDescriptor(UniqueId uniqueId, ProviumConfiguration config) {
+    ProviumEngineDescriptor(UniqueId uniqueId, EngineSettings config) {
         super(uniqueId, "Provium");
         this.config = config;
     }
 
     /** The configuration read at discovery, used again for execution. */
-    ProviumConfiguration config() {
+    EngineSettings config() {
         return config;
     }
 

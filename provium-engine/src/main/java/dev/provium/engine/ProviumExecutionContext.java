@@ -3,7 +3,7 @@ package dev.provium.engine;
 import java.util.List;
 import java.util.Objects;
 
-import dev.provium.lua.ProviumExtension;
+import dev.provium.lua.FileBindings;
 import dev.provium.lua.ResourceScope;
 import org.junit.platform.engine.EngineExecutionListener;
 import org.junit.platform.engine.support.hierarchical.EngineExecutionContext;
@@ -12,20 +12,20 @@ import org.junit.platform.engine.support.hierarchical.EngineExecutionContext;
 final class ProviumExecutionContext implements EngineExecutionContext {
 
     private final EngineExecutionListener listener;
-    private final ProviumConfiguration config;
-    private final List<ProviumExtension> extensions;
+    private final EngineSettings config;
+    private final List<FileBindings> extensions;
     private final ResourceScope engineScope;
     private final ConsoleReporter console;
     private final MissingPrerequisites prerequisites;
     private final FileExecution file;
 
-    ProviumExecutionContext(EngineExecutionListener listener, ProviumConfiguration config,
-            List<ProviumExtension> extensions, ResourceScope engineScope, ConsoleReporter console) {
+    ProviumExecutionContext(EngineExecutionListener listener, EngineSettings config,
+            List<FileBindings> extensions, ResourceScope engineScope, ConsoleReporter console) {
         this(listener, config, extensions, engineScope, console, new MissingPrerequisites(), null);
     }
 
-    private ProviumExecutionContext(EngineExecutionListener listener, ProviumConfiguration config,
-            List<ProviumExtension> extensions, ResourceScope engineScope, ConsoleReporter console,
+    private ProviumExecutionContext(EngineExecutionListener listener, EngineSettings config,
+            List<FileBindings> extensions, ResourceScope engineScope, ConsoleReporter console,
             MissingPrerequisites prerequisites, FileExecution file) {
         this.listener = listener;
         this.config = config;
@@ -44,11 +44,11 @@ final class ProviumExecutionContext implements EngineExecutionContext {
         return listener;
     }
 
-    ProviumConfiguration config() {
+    EngineSettings config() {
         return config;
     }
 
-    List<ProviumExtension> extensions() {
+    List<FileBindings> extensions() {
         return extensions;
     }
 

@@ -1,5 +1,10 @@
 package dev.provium.engine;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
+import dev.provium.Notices;
 import dev.provium.lua.LuaBindings;
 import dev.provium.lua.VmBindings;
 
@@ -17,9 +22,13 @@ import org.junit.platform.engine.support.hierarchical.SameThreadHierarchicalTest
 
 /**
  * Runs Lua test files as JUnit tests: engine {@code provium} → one container per file → one test per
- * {@code test()} call. Configuration keys are in {@link Constants}.
+ * {@code test()} call. Configuration keys are in {@link dev.provium.config.Constants}.
  */
+@API(status = STABLE)
 public final class ProviumTestEngine extends HierarchicalTestEngine<ProviumExecutionContext> {
+
+    /** The engine's id, as in unique ids {@code [engine:provium]} and {@code @IncludeEngines("provium")}. */
+    public static final String ENGINE_ID = "provium";
 
     private final LuaBindings bindings;
 
@@ -35,7 +44,7 @@ public final class ProviumTestEngine extends HierarchicalTestEngine<ProviumExecu
 
     @Override
     public String getId() {
-        return Constants.ENGINE_ID;
+        return ENGINE_ID;
     }
 
     @Override
@@ -50,7 +59,7 @@ public final class ProviumTestEngine extends HierarchicalTestEngine<ProviumExecu
 
     @Override
     public TestDescriptor discover(EngineDiscoveryRequest request, UniqueId uniqueId) {
-        ProviumConfiguration config = ProviumConfiguration.from(request.getConfigurationParameters());
+        EngineSettings config = EngineSettings.from(request.getConfigurationParameters());
         ProviumEngineDescriptor engine = new ProviumEngineDescriptor(uniqueId, config);
         DiscoverySelectorResolver.resolve(request, engine, config);
         return engine;
@@ -65,14 +74,14 @@ public final class ProviumTestEngine extends HierarchicalTestEngine<ProviumExecu
 
     @Override
     protected ProviumExecutionContext createExecutionContext(ExecutionRequest request) {
-        ProviumConfiguration config = config(request);
+        EngineSettings config = config(request);
         ResourceScope engineScope = new ResourceScope("the Provium engine run");
         return new ProviumExecutionContext(request.getEngineExecutionListener(), config,
                 bindings.create(config.project(), engineScope), engineScope,
-                new ConsoleReporter(System.out, config.progress()));
+                new ConsoleReporter(Notices.of(config.project())));
     }
 
-    private static ProviumConfiguration config(ExecutionRequest request) {
+    private static EngineSettings config(ExecutionRequest request) {
         return ((ProviumEngineDescriptor) request.getRootTestDescriptor()).config();
     }
 }

@@ -20,12 +20,16 @@ final class TestFileFilter {
     private final List<PathMatcher> exclude;
     private final List<String> includePatterns;
     private final List<String> excludePatterns;
+    private final String includeKey;
+    private final String excludeKey;
 
     TestFileFilter(List<String> include, String includeKey, List<String> exclude, String excludeKey) {
         this.include = matchers(include, includeKey);
         this.exclude = matchers(exclude, excludeKey);
         this.includePatterns = include;
         this.excludePatterns = exclude;
+        this.includeKey = includeKey;
+        this.excludeKey = excludeKey;
     }
 
     /** Why the file at {@code relative} (under its root) is not a test, or empty when it is one. */
@@ -44,11 +48,11 @@ final class TestFileFilter {
             return Optional.of(HELPER_FILE + " is a helper library, not a test");
         }
         if (!include.isEmpty() && include.stream().noneMatch(m -> m.matches(relative))) {
-            return Optional.of("it matches none of " + Constants.INCLUDE_PROPERTY_NAME + "=" + includePatterns);
+            return Optional.of("it matches none of " + includeKey + "=" + includePatterns);
         }
         for (int i = 0; i < exclude.size(); i++) {
             if (exclude.get(i).matches(relative)) {
-                return Optional.of("it matches " + Constants.EXCLUDE_PROPERTY_NAME + " pattern '"
+                return Optional.of("it matches " + excludeKey + " pattern '"
                         + excludePatterns.get(i) + "'");
             }
         }

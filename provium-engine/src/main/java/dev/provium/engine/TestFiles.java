@@ -20,9 +20,9 @@ import java.util.stream.Stream;
  */
 final class TestFiles {
 
-    private final ProviumConfiguration config;
+    private final EngineSettings config;
 
-    TestFiles(ProviumConfiguration config) {
+    TestFiles(EngineSettings config) {
         this.config = config;
     }
 

@@ -1,5 +1,9 @@
 package dev.provium.lua;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,6 +15,7 @@ import java.util.Set;
  * scopes that end with the file and with each {@code test()}. Bindings register what they create here
  * ({@link #fileScope()} for VMs, {@link #currentScope()} for workers and jobs) so nothing outlives its owner.
  */
+@API(status = INTERNAL)
 public final class FileRunContext implements AutoCloseable {
 
     private final Path script;

@@ -50,7 +50,7 @@ final class FileVms implements AutoCloseable {
             return LuaGuest.wrap(fixture.vm(), context);
         }));
         provium.set("shutdown_all", LuaFunctions.named("shutdown_all", args -> {
-            for (Vm vm : snapshot()) {
+            for (Vm vm : vmsNow()) {
                 if (vm.state() == Vm.State.RUNNING) {
                     vm.shutdown();
                 }
@@ -61,13 +61,13 @@ final class FileVms implements AutoCloseable {
 
     /** The VM created or resumed last. */
     Optional<Vm> lastCreated() {
-        List<Vm> all = snapshot();
+        List<Vm> all = vmsNow();
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
     }
 
     /** The VMs created here that were booted (not resumed from a fixture), in creation order. */
     List<Vm> bootedGuests() {
-        return snapshot().stream().filter(vm -> vm.bootOptions().isPresent()).toList();
+        return vmsNow().stream().filter(vm -> vm.bootOptions().isPresent()).toList();
     }
 
     /** The fixtures used here, in order. */
@@ -100,7 +100,7 @@ final class FileVms implements AutoCloseable {
     @Override
     public void close() {
         RuntimeException failure = null;
-        for (Vm vm : snapshot()) {
+        for (Vm vm : vmsNow()) {
             try {
                 if (context.failed()) {
                     vm.keepLogs();
@@ -114,7 +114,7 @@ final class FileVms implements AutoCloseable {
                 }
             }
             if (context.failed()) {
-                vm.consoleLog().filter(Files::exists).ifPresent(log -> System.out.println("provium: console log of vm " + vm.name()
+                vm.consoleLog().filter(Files::exists).ifPresent(log -> service.notices().notice("provium: console log of vm " + vm.name()
                         + " in " + context.chunkName() + ": " + log));
             }
         }
@@ -128,7 +128,7 @@ final class FileVms implements AutoCloseable {
         return "the VMs of " + context.chunkName();
     }
 
-    private List<Vm> snapshot() {
+    private List<Vm> vmsNow() {
         synchronized (vms) {
             return List.copyOf(vms);
         }

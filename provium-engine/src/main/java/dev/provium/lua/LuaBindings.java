@@ -1,5 +1,9 @@
 package dev.provium.lua;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 import java.util.List;
 
 import dev.provium.config.ProviumConfig;
@@ -10,6 +14,7 @@ import dev.provium.config.ProviumConfig;
  * be registered in {@code engineScope}, which closes when the engine execution ends.
  */
 @FunctionalInterface
+@API(status = INTERNAL)
 public interface LuaBindings {
 
     /** No bindings beyond the core API. */
@@ -19,5 +24,5 @@ public interface LuaBindings {
      * @param project     provium.toml with the configuration parameters laid over it
      * @param engineScope closes when the engine execution ends
      */
-    List<ProviumExtension> create(ProviumConfig project, ResourceScope engineScope);
+    List<FileBindings> create(ProviumConfig project, ResourceScope engineScope);
 }

@@ -1,5 +1,9 @@
 package dev.provium.lua;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -14,6 +18,7 @@ import org.opentest4j.AssertionFailedError;
  * stack trace. A Java exception raised by a binding stays attached as the cause with its own message and
  * stack (e.g. a VM's console tail).
  */
+@API(status = INTERNAL)
 public final class LuaFailures {
 
     private LuaFailures() {

@@ -51,7 +51,7 @@ final class LuaFixtures {
             context.filesRead().forEach(inputs::file);
             vms.resumedFixtures().forEach(inputs::fixture);
             vms.bootedGuests().forEach(guest -> inputs.guest(guest.profile(), guest.bootOptions().orElseThrow()));
-            vm.snapshot(directory);
+            vm.snapshotAndStop(directory);
         } catch (LuaError e) {
             context.markFailed();
             Throwable failure = LuaFailures.toFailure(e);

@@ -1,7 +1,7 @@
 package dev.provium.lua;
 
-import dev.provium.agent.AgentErrorException;
-import dev.provium.agent.ExecResult;
+import dev.provium.guest.AgentErrorException;
+import dev.provium.guest.ExecResult;
 import dev.provium.vm.GuestChannel;
 import dev.provium.vm.Vm;
 import dev.provium.vm.Worker;

@@ -1,8 +1,8 @@
 package dev.provium.lua;
 
-import dev.provium.agent.AgentErrorException;
-import dev.provium.agent.Job;
-import dev.provium.agent.JobResult;
+import dev.provium.guest.AgentErrorException;
+import dev.provium.guest.Job;
+import dev.provium.guest.JobResult;
 import dev.provium.vm.GuestChannel;
 
 import java.time.Duration;

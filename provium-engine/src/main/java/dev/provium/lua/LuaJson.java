@@ -1,6 +1,6 @@
 package dev.provium.lua;
 
-import dev.provium.agent.ExecResult;
+import dev.provium.guest.ExecResult;
 import dev.provium.vm.GuestChannel;
 
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -1,5 +1,9 @@
 package dev.provium.lua;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 import java.util.List;
 
 import org.luaj.vm2.Globals;
@@ -11,6 +15,7 @@ import org.luaj.vm2.lib.jse.JsePlatform;
  * globals ({@code provium}, {@code test}, {@code todo}, {@code assert}, {@code assert_eq},
  * {@code assert_contains}), and file loading relative to the project. Not thread-safe: a file runs on one thread.
  */
+@API(status = INTERNAL)
 public final class LuaRuntime {
 
     private final Globals globals;
@@ -29,7 +34,7 @@ public final class LuaRuntime {
      * @param extensions add bindings beyond the core API, in order
      */
     public static LuaRuntime create(FileRunContext context, TestHandler tests,
-            List<? extends ProviumExtension> extensions) {
+            List<? extends FileBindings> extensions) {
         Globals globals = JsePlatform.debugGlobals();
         CallSite callSite = new CallSite(globals);
         ErrorFunctions.install(globals, callSite);

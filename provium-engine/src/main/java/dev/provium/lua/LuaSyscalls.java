@@ -1,7 +1,7 @@
 package dev.provium.lua;
 
-import dev.provium.agent.SyscallRequest;
-import dev.provium.agent.SyscallResult;
+import dev.provium.guest.SyscallRequest;
+import dev.provium.guest.SyscallResult;
 import dev.provium.vm.GuestChannel;
 
 import java.util.ArrayList;

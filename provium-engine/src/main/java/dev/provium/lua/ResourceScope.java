@@ -1,5 +1,9 @@
 package dev.provium.lua;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -10,6 +14,7 @@ import java.util.List;
  * order of registration when their owner ends. Closing is idempotent; a failure while closing one resource
  * does not stop the others from being closed.
  */
+@API(status = INTERNAL)
 public final class ResourceScope implements AutoCloseable {
 
     private final String owner;

@@ -1,5 +1,9 @@
 package dev.provium.lua;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 import java.util.Optional;
 
 import org.luaj.vm2.LuaError;
@@ -14,6 +18,7 @@ import org.luaj.vm2.Varargs;
  * dot, while {@code tostring(w)}, {@code w .. s}, {@code s .. w} and {@code #w} treat it as its raw string.
  * The helpers also tolerate colon calls ({@code w:contains(s)}).
  */
+@API(status = INTERNAL)
 public final class StringWrapper {
 
     private static final LuaValue VALUE = LuaValue.valueOf("value");

@@ -1,9 +1,14 @@
 package dev.provium.lua;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 import org.luaj.vm2.LuaFunction;
 
 /** Receives every {@code test(name, fn)} call a script makes; the engine maps them to JUnit tests. */
 @FunctionalInterface
+@API(status = INTERNAL)
 public interface TestHandler {
 
     /**

@@ -1,34 +1,40 @@
 package dev.provium.lua;
 
+import dev.provium.Notices;
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 import dev.provium.config.ProviumConfig;
 import dev.provium.fixture.Fixtures;
 import dev.provium.vm.VmService;
 
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.Optional;
 
 /**
  * The VM part of the Lua API: one {@link VmService} and one set of {@link Fixtures} per engine run, shared
  * by every file, closed (every guest still running killed) when the run ends; each file gets
  * {@code provium.create}, {@code provium.fixture}, {@code provium.shutdown_all} and VM userdata.
  */
+@API(status = INTERNAL)
 public final class VmBindings implements LuaBindings {
-    private final Consumer<String> notices;
+    private final Optional<Notices> notices;
 
-    /** Fixture notices ("provium: fixture base built in 3.1s") go to standard output. */
+    /** Notices ("provium: fixture base built in 3.1s") go to standard output unless console_progress is false. */
     public VmBindings() {
-        this(System.out::println);
+        this.notices = Optional.empty();
     }
 
-    /** @param notices receives one line per fixture and run saying whether it was built or came from the cache */
-    public VmBindings(Consumer<String> notices) {
-        this.notices = notices;
+    /** @param notices receives every notice, e.g. one line per fixture and run saying how it was made */
+    public VmBindings(Notices notices) {
+        this.notices = Optional.of(notices);
     }
 
     @Override
-    public List<ProviumExtension> create(ProviumConfig project, ResourceScope engineScope) {
-        VmService service = engineScope.register(VmService.create(project));
-        LuaFixtures fixtures = new LuaFixtures(service, Fixtures.create(service, notices));
+    public List<FileBindings> create(ProviumConfig project, ResourceScope engineScope) {
+        VmService service = engineScope.register(VmService.create(project, notices.orElseGet(() -> Notices.of(project))));
+        LuaFixtures fixtures = new LuaFixtures(service, Fixtures.create(service));
         return List.of((provium, globals, context) -> new FileVms(service, fixtures, context).install(provium));
     }
 }

@@ -5,7 +5,7 @@
  *
  * <p>Extension points, for bindings such as the VMs:
  * <ul>
- *   <li>{@link dev.provium.lua.ProviumExtension} adds functions to the {@code provium} table (and globals) of
+ *   <li>{@link dev.provium.lua.FileBindings} adds functions to the {@code provium} table (and globals) of
  *       each file's Lua state; it is installed after the core API.</li>
  *   <li>{@link dev.provium.lua.FileRunContext} gives a binding the file's resource scopes:
  *       {@code fileScope()} for what lives until the file ends (VMs), {@code currentScope()} for what ends with

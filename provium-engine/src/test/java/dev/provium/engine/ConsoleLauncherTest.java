@@ -1,5 +1,7 @@
 package dev.provium.engine;
 
+import dev.provium.config.Constants;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
@@ -25,8 +27,8 @@ class ConsoleLauncherTest {
         int exit = junit.run(new PrintWriter(out), new PrintWriter(out), "execute",
                 "--disable-banner", "--include-engine=provium",
                 "--select-directory=" + project.resolve("net"),
-                "--config=" + Constants.PROJECT_DIR_PROPERTY_NAME + "=" + project,
-                "--config=" + Constants.ROOTS_PROPERTY_NAME + "=.",
+                "--config=" + Constants.parameter(Constants.PROJECT_DIR) + "=" + project,
+                "--config=" + Constants.parameter(Constants.ROOTS) + "=.",
                 "--reports-dir=" + reports);
 
         assertThat(exit).as("exit code, output:%n%s", out).isEqualTo(1);

@@ -1,5 +1,7 @@
 package dev.provium.engine;
 
+import dev.provium.config.Constants;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectFile;
 
@@ -16,7 +18,7 @@ import org.opentest4j.TestAbortedException;
 class ConsoleReporterTest {
 
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    private final ConsoleReporter console = new ConsoleReporter(new PrintStream(buffer, true, StandardCharsets.UTF_8), true);
+    private final ConsoleReporter console = new ConsoleReporter(new PrintStream(buffer, true, StandardCharsets.UTF_8)::println);
 
     @Test
     void passingFileIsOneLine() {
@@ -81,11 +83,22 @@ class ConsoleReporterTest {
     }
 
     @Test
-    void quietWhenDisabledOrWhenNoFileRan() {
-        ConsoleReporter quiet = new ConsoleReporter(new PrintStream(buffer, true, StandardCharsets.UTF_8), false);
-        quiet.fileFinished("a.lua", false, new FileTally(), TestExecutionResult.successful(), null, Duration.ZERO);
-        quiet.engineFinished();
+    void noSummaryWhenNoFileRan() {
         console.engineFinished();
+
+        assertThat(output()).isEmpty();
+    }
+
+    @Test
+    void consoleProgressFalseSilencesEveryLineOfARun() {
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        try {
+            Scenarios.engine("toplevel").configurationParameter(Constants.parameter(Constants.CONSOLE_PROGRESS), "false")
+                    .selectors(selectFile(Scenarios.file("toplevel", "fails_midway.lua").toFile())).execute();
+        } finally {
+            System.setOut(original);
+        }
 
         assertThat(output()).isEmpty();
     }
@@ -95,7 +108,7 @@ class ConsoleReporterTest {
         PrintStream original = System.out;
         System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
         try {
-            Scenarios.engine("toplevel").configurationParameter(Constants.PROGRESS_PROPERTY_NAME, "true")
+            Scenarios.engine("toplevel").configurationParameter(Constants.parameter(Constants.CONSOLE_PROGRESS), "true")
                     .selectors(selectFile(Scenarios.file("toplevel", "fails_midway.lua").toFile())).execute();
         } finally {
             System.setOut(original);

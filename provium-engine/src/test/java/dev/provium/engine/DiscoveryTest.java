@@ -1,5 +1,7 @@
 package dev.provium.engine;
 
+import dev.provium.config.Constants;
+
 import static dev.provium.engine.Scenarios.engine;
 import static dev.provium.engine.Scenarios.file;
 import static dev.provium.engine.Scenarios.fileId;
@@ -101,7 +103,7 @@ class DiscoveryTest {
     @Test
     void fileContainerCanCarryAFileSourceInstead() {
         TestDescriptor boot = fileNode(engine("discovery")
-                .configurationParameter(Constants.CLASS_SOURCE_PROPERTY_NAME, "false")
+                .configurationParameter(Constants.parameter(Constants.CLASS_SOURCE), "false")
                 .selectors(selectFile(file("discovery", "net/boot.lua").toFile())).discover(), "net/boot.lua");
 
         assertThat(boot.getSource()).contains(FileSource.from(file("discovery", "net/boot.lua").toFile()));
@@ -147,7 +149,7 @@ class DiscoveryTest {
     void classpathRootSelectsItsLuaFilesNamedUnderIt() {
         Path testClasses = Path.of("target/test-classes").toAbsolutePath();
         EngineDiscoveryResults results = engine("discovery")
-                .configurationParameter(Constants.INCLUDE_PROPERTY_NAME, "lua/discovery/**")
+                .configurationParameter(Constants.parameter(Constants.INCLUDE), "lua/discovery/**")
                 .selectors(selectClasspathRoots(Set.of(testClasses)).get(0)).discover();
 
         assertThat(fileIds(results)).containsExactly(
@@ -215,10 +217,10 @@ class DiscoveryTest {
 
     @Test
     void includeAndExcludePatternsFilterFiles() {
-        assertThat(fileIds(engine("discovery").configurationParameter(Constants.INCLUDE_PROPERTY_NAME, "net/**, d*.lua")
+        assertThat(fileIds(engine("discovery").configurationParameter(Constants.parameter(Constants.INCLUDE), "net/**, d*.lua")
                 .selectors(selectDirectory(Scenarios.dir("discovery").toFile())).discover()))
                 .containsExactly("dupes.lua", "net/boot.lua");
-        assertThat(fileIds(engine("discovery").configurationParameter(Constants.EXCLUDE_PROPERTY_NAME, "net/**,plain.lua")
+        assertThat(fileIds(engine("discovery").configurationParameter(Constants.parameter(Constants.EXCLUDE), "net/**,plain.lua")
                 .selectors(selectDirectory(Scenarios.dir("discovery").toFile())).discover()))
                 .containsExactly("dupes.lua", "loop.lua");
     }
@@ -226,7 +228,7 @@ class DiscoveryTest {
     @Test
     void defaultRootIsSrcTestLuaUnderTheProject() {
         EngineDiscoveryResults results = EngineTestKit.engine(new ProviumTestEngine())
-                .configurationParameter(Constants.PROJECT_DIR_PROPERTY_NAME, Scenarios.dir("project").toString())
+                .configurationParameter(Constants.parameter(Constants.PROJECT_DIR), Scenarios.dir("project").toString())
                 .selectors(selectDirectory(Scenarios.dir("project/src/test/lua").toFile())).discover();
 
         assertThat(fileIds(results)).containsExactly("uses_modules.lua");
@@ -235,7 +237,7 @@ class DiscoveryTest {
     @Test
     void directoryHoldingTheRootsStandsForTheRoots() {
         EngineDiscoveryResults results = EngineTestKit.engine(new ProviumTestEngine())
-                .configurationParameter(Constants.PROJECT_DIR_PROPERTY_NAME, Scenarios.dir("project").toString())
+                .configurationParameter(Constants.parameter(Constants.PROJECT_DIR), Scenarios.dir("project").toString())
                 .selectors(selectDirectory(Scenarios.dir("project").toFile())).discover();
 
         assertThat(fileIds(results)).as("testdata/*.lua are not tests").containsExactly("uses_modules.lua");
@@ -280,15 +282,15 @@ class DiscoveryTest {
 
     @Test
     void badConfigurationFailsTheEngineNamingTheKey() {
-        assertThatThrownBy(() -> engine("discovery").configurationParameter(Constants.PARALLELISM_PROPERTY_NAME, "zero")
+        assertThatThrownBy(() -> engine("discovery").configurationParameter(Constants.parameter(Constants.PARALLELISM), "zero")
                 .selectors(selectDirectory(Scenarios.dir("discovery").toFile())).discover())
-                .cause().hasMessage("provium.parallelism must be a whole number of files, 1 or more; got 'zero'");
-        assertThatThrownBy(() -> engine("discovery").configurationParameter(Constants.EXCLUDE_PROPERTY_NAME, "net/[")
+                .cause().hasMessage("configuration parameter provium.parallelism: expected a positive integer, got \"zero\"");
+        assertThatThrownBy(() -> engine("discovery").configurationParameter(Constants.parameter(Constants.EXCLUDE), "net/[")
                 .selectors(selectDirectory(Scenarios.dir("discovery").toFile())).discover())
                 .cause().hasMessageStartingWith("provium.exclude: invalid glob pattern 'net/['");
-        assertThatThrownBy(() -> engine("discovery").configurationParameter(Constants.CLASS_SOURCE_PROPERTY_NAME, "yes")
+        assertThatThrownBy(() -> engine("discovery").configurationParameter(Constants.parameter(Constants.CLASS_SOURCE), "yes")
                 .selectors(selectDirectory(Scenarios.dir("discovery").toFile())).discover())
-                .cause().hasMessage("provium.reporting.class-source must be true or false; got 'yes'");
+                .cause().hasMessage("configuration parameter provium.class_source: expected true or false, got \"yes\"");
     }
 
     static List<String> fileIds(EngineDiscoveryResults results) {

@@ -1,5 +1,7 @@
 package dev.provium.engine;
 
+import dev.provium.config.Constants;
+
 import static dev.provium.engine.Scenarios.engine;
 import static dev.provium.engine.Scenarios.file;
 import static dev.provium.engine.Scenarios.testId;
@@ -230,8 +232,8 @@ class ExecutionTest {
     @Test
     void scriptsLoadFilesAndModulesRelativeToTheProject() {
         Events tests = org.junit.platform.testkit.engine.EngineTestKit.engine(new ProviumTestEngine())
-                .configurationParameter(Constants.PROJECT_DIR_PROPERTY_NAME, Scenarios.dir("project").toString())
-                .configurationParameter(Constants.PROGRESS_PROPERTY_NAME, "false")
+                .configurationParameter(Constants.parameter(Constants.PROJECT_DIR), Scenarios.dir("project").toString())
+                .configurationParameter(Constants.parameter(Constants.CONSOLE_PROGRESS), "false")
                 .selectors(selectDirectory(Scenarios.dir("project/src/test/lua").toFile())).execute().testEvents();
 
         assertThat(failures(tests)).isEmpty();

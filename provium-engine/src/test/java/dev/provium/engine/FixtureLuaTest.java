@@ -1,12 +1,14 @@
 package dev.provium.engine;
 
+import dev.provium.config.Constants;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectDirectory;
 
 import dev.provium.config.ProviumConfig;
 import dev.provium.lua.VmBindings;
-import dev.provium.vm.QemuCommandLine;
+import dev.provium.vm.VmService;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -41,7 +43,7 @@ class FixtureLuaTest {
 
     @BeforeAll
     static void needsQemu() {
-        assumeTrue(QemuCommandLine.installedBinary().isPresent(), "qemu-system-x86_64 is not installed");
+        assumeTrue(VmService.installedQemu().isPresent(), "qemu-system-x86_64 is not installed");
     }
 
     @BeforeEach
@@ -64,8 +66,7 @@ class FixtureLuaTest {
     void resumedGuestsHaveTheStateAreIsolatedAndNestAndParallelFilesShareOneBuild() {
         EngineExecutionResults results = run(Scenarios.dir("fixtures-use"), "2");
 
-        assertThat(VmLuaTest.failures(results)).isEmpty();
-        results.testEvents().assertStatistics(stats -> stats.started(5).succeeded(5));
+        VmLuaTest.assertEveryLuaTestPassed(results);
         assertThat(notices).filteredOn(line -> line.startsWith("provium: fixture base built in ")).hasSize(1);
         assertThat(notices).filteredOn(line -> line.startsWith("provium: fixture layered built in ")).hasSize(1);
         assertThat(notices).noneMatch(line -> line.contains("resumed from cache"));
@@ -148,10 +149,10 @@ class FixtureLuaTest {
 
     private EngineExecutionResults run(Path project, String parallelism) {
         return EngineTestKit.engine(new ProviumTestEngine(new VmBindings(notices::add)))
-                .configurationParameter(Constants.PROJECT_DIR_PROPERTY_NAME, project.toString())
-                .configurationParameter(Constants.ROOTS_PROPERTY_NAME, ".")
-                .configurationParameter(Constants.PROGRESS_PROPERTY_NAME, "false")
-                .configurationParameter(Constants.PARALLELISM_PROPERTY_NAME, parallelism)
+                .configurationParameter(Constants.parameter(Constants.PROJECT_DIR), project.toString())
+                .configurationParameter(Constants.parameter(Constants.ROOTS), ".")
+                .configurationParameter(Constants.parameter(Constants.CONSOLE_PROGRESS), "false")
+                .configurationParameter(Constants.parameter(Constants.PARALLELISM), parallelism)
                 .configurationParameter("provium.cache_dir", cache.toString())
                 .selectors(selectDirectory(project.toFile()))
                 .execute();
@@ -160,8 +161,7 @@ class FixtureLuaTest {
     private List<String> runAndTakeNotices(Path project) {
         notices.clear();
         EngineExecutionResults results = run(project, "1");
-        assertThat(VmLuaTest.failures(results)).isEmpty();
-        results.testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+        VmLuaTest.assertEveryLuaTestPassed(results);
         return List.copyOf(notices);
     }
 

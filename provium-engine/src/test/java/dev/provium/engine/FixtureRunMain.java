@@ -1,5 +1,7 @@
 package dev.provium.engine;
 
+import dev.provium.config.Constants;
+
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectDirectory;
 
 import dev.provium.lua.VmBindings;
@@ -20,9 +22,9 @@ public final class FixtureRunMain {
     public static void main(String[] args) {
         System.out.println("starting");
         EngineExecutionResults results = EngineTestKit.engine(new ProviumTestEngine(new VmBindings(line -> System.out.println("notice: " + line))))
-                .configurationParameter(Constants.PROJECT_DIR_PROPERTY_NAME, args[0])
-                .configurationParameter(Constants.ROOTS_PROPERTY_NAME, ".")
-                .configurationParameter(Constants.PROGRESS_PROPERTY_NAME, "false")
+                .configurationParameter(Constants.parameter(Constants.PROJECT_DIR), args[0])
+                .configurationParameter(Constants.parameter(Constants.ROOTS), ".")
+                .configurationParameter(Constants.parameter(Constants.CONSOLE_PROGRESS), "false")
                 .configurationParameter("provium.cache_dir", args[1])
                 .selectors(selectDirectory(Path.of(args[0]).toFile()))
                 .execute();

@@ -1,5 +1,7 @@
 package dev.provium.engine;
 
+import dev.provium.config.Constants;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectDirectory;
 import static org.junit.platform.launcher.EngineFilter.includeEngines;
@@ -28,10 +30,10 @@ class LauncherTest {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectDirectory(Scenarios.dir("dynamic").toFile()),
                         selectDirectory(Scenarios.dir("toplevel").toFile()))
-                .filters(includeEngines(Constants.ENGINE_ID))
-                .configurationParameter(Constants.PROJECT_DIR_PROPERTY_NAME, Scenarios.LUA.toString())
-                .configurationParameter(Constants.ROOTS_PROPERTY_NAME, "dynamic,toplevel")
-                .configurationParameter(Constants.PROGRESS_PROPERTY_NAME, "false")
+                .filters(includeEngines(ProviumTestEngine.ENGINE_ID))
+                .configurationParameter(Constants.parameter(Constants.PROJECT_DIR), Scenarios.LUA.toString())
+                .configurationParameter(Constants.parameter(Constants.ROOTS), "dynamic,toplevel")
+                .configurationParameter(Constants.parameter(Constants.CONSOLE_PROGRESS), "false")
                 .build();
         Launcher launcher = LauncherFactory.create();
 

@@ -1,5 +1,7 @@
 package dev.provium.engine;
 
+import dev.provium.config.Constants;
+
 import static dev.provium.engine.Scenarios.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectDirectory;
@@ -16,7 +18,7 @@ class ParallelExecutionTest {
     @Test
     void filesRunAtTheSameTimeAndTheirTestsStillPass() {
         Events tests = engine("parallel", new RecordingBindings(3))
-                .configurationParameter(Constants.PARALLELISM_PROPERTY_NAME, "3")
+                .configurationParameter(Constants.parameter(Constants.PARALLELISM), "3")
                 .selectors(selectDirectory(Scenarios.dir("parallel").toFile()))
                 .execute().testEvents();
 
@@ -27,7 +29,7 @@ class ParallelExecutionTest {
     @Test
     void manyFilesInParallelGiveTheSameResultsAsOneAtATime() {
         for (String parallelism : new String[] {"1", "4"}) {
-            Events tests = engine("api").configurationParameter(Constants.PARALLELISM_PROPERTY_NAME, parallelism)
+            Events tests = engine("api").configurationParameter(Constants.parameter(Constants.PARALLELISM), parallelism)
                     .selectors(selectDirectory(Scenarios.dir("api").toFile()), selectDirectory(Scenarios.dir("outcomes").toFile()))
                     .execute().testEvents();
 

@@ -1,5 +1,7 @@
 package dev.provium.engine;
 
+import dev.provium.config.Constants;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
@@ -31,8 +33,8 @@ class Platform6LauncherTest {
                 ProcessHandle.current().info().command().orElse("java"), "-jar", LAUNCHER.toString(), "execute",
                 "--disable-banner", "--include-engine=provium", "--class-path=" + engineClassPath(),
                 "--select-directory=" + project.resolve("net"),
-                "--config=" + Constants.PROJECT_DIR_PROPERTY_NAME + "=" + project,
-                "--config=" + Constants.ROOTS_PROPERTY_NAME + "=.",
+                "--config=" + Constants.parameter(Constants.PROJECT_DIR) + "=" + project,
+                "--config=" + Constants.parameter(Constants.ROOTS) + "=.",
                 "--reports-dir=" + reports);
         Process launcher = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(launcher.getInputStream().readAllBytes());

@@ -11,7 +11,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import dev.provium.lua.ProviumExtension;
+import dev.provium.lua.FileBindings;
 import dev.provium.lua.ResourceScope;
 import dev.provium.lua.StringWrapper;
 import dev.provium.config.ProviumConfig;
@@ -42,7 +42,7 @@ final class RecordingBindings implements LuaBindings {
     }
 
     @Override
-    public List<ProviumExtension> create(ProviumConfig project, ResourceScope engineScope) {
+    public List<FileBindings> create(ProviumConfig project, ResourceScope engineScope) {
         engineScope.register(() -> closed.add("engine"));
         return List.of((provium, globals, context) -> {
             provium.set("wrap", function(args -> StringWrapper.wrap(args.checkstring(1))));

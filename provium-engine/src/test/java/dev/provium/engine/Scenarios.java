@@ -1,5 +1,7 @@
 package dev.provium.engine;
 
+import dev.provium.config.Constants;
+
 import dev.provium.lua.LuaBindings;
 
 import java.nio.file.Path;
@@ -11,7 +13,7 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 final class Scenarios {
 
     static final Path LUA = Path.of("src/test/resources/lua").toAbsolutePath();
-    static final UniqueId ENGINE = UniqueId.forEngine(Constants.ENGINE_ID);
+    static final UniqueId ENGINE = UniqueId.forEngine(ProviumTestEngine.ENGINE_ID);
 
     private Scenarios() {
     }
@@ -31,10 +33,10 @@ final class Scenarios {
 
     static EngineTestKit.Builder engine(String scenario, LuaBindings bindings) {
         return EngineTestKit.engine(new ProviumTestEngine(bindings))
-                .configurationParameter(Constants.PROJECT_DIR_PROPERTY_NAME, dir(scenario).toString())
-                .configurationParameter(Constants.ROOTS_PROPERTY_NAME, ".")
-                .configurationParameter(Constants.PROGRESS_PROPERTY_NAME, "false")
-                .configurationParameter(Constants.PARALLELISM_PROPERTY_NAME, "1");
+                .configurationParameter(Constants.parameter(Constants.PROJECT_DIR), dir(scenario).toString())
+                .configurationParameter(Constants.parameter(Constants.ROOTS), ".")
+                .configurationParameter(Constants.parameter(Constants.CONSOLE_PROGRESS), "false")
+                .configurationParameter(Constants.parameter(Constants.PARALLELISM), "1");
     }
 
     static UniqueId fileId(String id) {

@@ -99,17 +99,17 @@ class LuaFailuresTest {
         assertThat(tests).containsExactly("one@2", "two@4");
     }
 
-    private Throwable failureOf(String code, ProviumExtension... extensions) throws IOException {
+    private Throwable failureOf(String code, FileBindings... extensions) throws IOException {
         return LuaFailures.toFailure(rawFailureOf(code, extensions));
     }
 
-    private Throwable rawFailureOf(String code, ProviumExtension... extensions) throws IOException {
+    private Throwable rawFailureOf(String code, FileBindings... extensions) throws IOException {
         Throwable failure = catchThrowable(() -> run(code, extensions));
         assertThat(failure).as("the script should fail").isNotNull();
         return failure;
     }
 
-    private void run(String code, ProviumExtension... extensions) throws IOException {
+    private void run(String code, FileBindings... extensions) throws IOException {
         Path script = Files.writeString(project.resolve("x.lua"), code);
         FileRunContext context = new FileRunContext(script, "x.lua", project, List.of(project));
         try (context) {

@@ -101,7 +101,7 @@ class LuaMetaDefinitionsTest {
     private static Globals fileGlobals(Path project) throws IOException {
         Path script = Files.writeString(project.resolve("t.lua"), "");
         ResourceScope engineScope = new ResourceScope("LuaMetaDefinitionsTest");
-        List<ProviumExtension> extensions = new VmBindings(line -> { })
+        List<FileBindings> extensions = new VmBindings(line -> { })
                 .create(ProviumConfig.load(project), engineScope);
         FileRunContext context = new FileRunContext(script, "t.lua", project, List.of(project));
         TestHandler ignoreTests = (name, line, body) -> { };

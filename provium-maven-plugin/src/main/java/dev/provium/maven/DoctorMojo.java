@@ -195,8 +195,10 @@ public class DoctorMojo extends AbstractMojo {
         }
         if (why == null && config != null) {
             try {
-                if (Accelerator.choose(config.accel()) != Accelerator.KVM) {
-                    why = "a test guest did not run under KVM, or accel is set to tcg (see the 'provium: using' line)";
+                StringBuilder announced = new StringBuilder();
+                if (Accelerator.choose(config.accel(), announced::append) != Accelerator.KVM) {
+                    why = announced.length() > 0 ? announced.toString().replaceFirst("^provium: ", "")
+                            : "a test guest did not run under KVM, or accel is set to tcg";
                 }
             } catch (RuntimeException e) {
                 why = e.getMessage();

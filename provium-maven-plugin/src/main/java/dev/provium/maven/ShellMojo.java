@@ -1,6 +1,6 @@
 package dev.provium.maven;
 
-import dev.provium.agent.ExecResult;
+import dev.provium.guest.ExecResult;
 import dev.provium.config.ProviumConfig;
 import dev.provium.fixture.FixtureScripts;
 import dev.provium.fixture.Fixtures;
@@ -57,7 +57,7 @@ public class ShellMojo extends AbstractMojo {
             if (fixture != null && !fixture.isBlank()) {
                 Path script = FixtureScripts.find(fixture, config.roots());
                 out.println("provium: resuming fixture " + fixture + " (" + script + ")");
-                vm = Fixtures.create(service, out::println).resume(fixture, script, (directory, inputs) -> {
+                vm = Fixtures.create(service).resume(fixture, script, (directory, inputs) -> {
                     throw new IllegalStateException("fixture '" + fixture + "' has no valid snapshot in the cache;"
                             + " run a test that uses it once (mvn test) to build it");
                 }).vm();

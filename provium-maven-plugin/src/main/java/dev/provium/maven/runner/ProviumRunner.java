@@ -1,5 +1,6 @@
 package dev.provium.maven.runner;
 
+import dev.provium.config.Constants;
 import dev.provium.config.ProviumConfig;
 
 import java.io.IOException;
@@ -38,8 +39,8 @@ import org.junit.platform.launcher.core.LauncherFactory;
 public final class ProviumRunner {
 
     static final String ENGINE_ID = "provium";
-    static final String PROJECT_DIR_PARAMETER = "provium.project.dir";
-    static final String CLASS_SOURCE_PARAMETER = "provium.reporting.class-source";
+    static final String PROJECT_DIR_PARAMETER = Constants.parameter(Constants.PROJECT_DIR);
+    static final String CLASS_SOURCE_PARAMETER = Constants.parameter(Constants.CLASS_SOURCE);
 
     /** Exit codes: the summary says how the tests went; only a broken run is non-zero. */
     public static final int OK = 0;

@@ -1,5 +1,0 @@
-package dev.provium.agent;
-
-/** A background job: its id on the channel that started it, and the pid of its shell. */
-public record Job(long id, long pid) {
-}

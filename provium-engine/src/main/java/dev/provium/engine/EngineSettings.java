@@ -1,0 +1,57 @@
+package dev.provium.engine;
+
+import dev.provium.config.Constants;
+import dev.provium.config.ProviumConfig;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.platform.engine.ConfigurationParameters;
+
+/**
+ * What one engine run needs of the configuration, derived once from {@link ProviumConfig} (provium.toml with
+ * the JUnit configuration parameters {@code provium.<key>} laid over it; keys in {@link Constants}).
+ */
+final class EngineSettings {
+
+    private final ProviumConfig project;
+    private final TestFileFilter filter;
+    private final int parallelism;
+
+    private EngineSettings(ConfigurationParameters parameters) {
+        Path start = Path.of(parameters.get(Constants.parameter(Constants.PROJECT_DIR)).orElse(System.getProperty("user.dir")));
+        this.project = ProviumConfig.load(start, parameters::get);
+        this.filter = new TestFileFilter(project.include(), Constants.parameter(Constants.INCLUDE),
+                project.exclude(), Constants.parameter(Constants.EXCLUDE));
+        this.parallelism = project.parallelism().orElse(Runtime.getRuntime().availableProcessors());
+    }
+
+    static EngineSettings from(ConfigurationParameters parameters) {
+        return new EngineSettings(parameters);
+    }
+
+    /** provium.toml with the parameters laid over it: profiles, VM and engine settings. */
+    ProviumConfig project() {
+        return project;
+    }
+
+    Path projectDir() {
+        return project.projectDir();
+    }
+
+    List<Path> roots() {
+        return project.roots();
+    }
+
+    TestFileFilter filter() {
+        return filter;
+    }
+
+    int parallelism() {
+        return parallelism;
+    }
+
+    boolean classSource() {
+        return project.classSource();
+    }
+}
