@@ -13,6 +13,11 @@ assert failure.text().contains('checks.lua:6') : 'the Lua traceback names the li
 def error = byName['raises an error'].error
 assert error.size() == 1 : 'a Lua error is an <error>'
 assert error.text().contains('checks.lua:11')
+['compares wrongly', 'raises an error'].each {
+    assert byName[it].'system-out'.text().contains('console log of vm default (kept): /tmp/provium-run/console.log')
+}
+assert byName['passes'].'system-out'.size() == 0
+assert suite.'system-out'.text().contains('console log of vm default')
 
 def log = new File(basedir, 'build.log').text
 assert log.contains('Tests run: 3, Failures: 1, Errors: 1, Skipped: 0')

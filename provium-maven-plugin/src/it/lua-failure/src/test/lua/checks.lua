@@ -10,3 +10,6 @@ test("raises an error", function()
   local t = nil
   return t.field
 end)
+
+-- What the engine prints when a file that booted guests failed; the report attaches it to the failed tests.
+print("provium: console log of vm default (kept): /tmp/provium-run/console.log")
