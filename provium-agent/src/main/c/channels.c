@@ -4,6 +4,7 @@
 #include "log.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -62,6 +63,7 @@ struct channel *channels_add(int agent)
 			memset(&table[i], 0, sizeof table[i]);
 			table[i].used = 1;
 			table[i].fd = -1;
+			table[i].cancel_fd = -1;
 			table[i].number = agent ? 0 : next_number();
 			return &table[i];
 		}
@@ -77,12 +79,14 @@ int channels_given(uint16_t number)
 void channels_free(struct channel *ch)
 {
 	fd_close_internal(ch->fd);
+	fd_close_internal(ch->cancel_fd);
 	free(ch->queue.buf);
 	memset(ch, 0, sizeof *ch);
 	ch->fd = -1;
+	ch->cancel_fd = -1;
 }
 
-int channels_socketpair(int sv[2])
+static int open_socketpair(int sv[2])
 {
 	int size = SOCKET_BUFFER;
 
@@ -102,4 +106,42 @@ int channels_socketpair(int sv[2])
 	if (setsockopt(sv[0], SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) < 0)
 		setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
 	return 0;
+}
+
+/* The pipe's [0] is the read end: swapped so that [0] is the router's (write) end, as for sockets. */
+static int open_cancel_pipe(int cancel[2])
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0) {
+		log_error("pipe2 for a server's cancels: %s", strerror(errno));
+		return -1;
+	}
+	cancel[0] = fd_internal(p[1]);
+	cancel[1] = fd_internal(p[0]);
+	if (cancel[0] < 0 || cancel[1] < 0) {
+		log_error("setting up a server's cancel pipe: %s", strerror(errno));
+		fd_close_internal(cancel[0]);
+		fd_close_internal(cancel[1]);
+		return -1;
+	}
+	return 0;
+}
+
+int channels_open(int sv[2], int cancel[2])
+{
+	if (open_socketpair(sv) < 0)
+		return -1;
+	if (open_cancel_pipe(cancel) < 0) {
+		fd_close_internal(sv[0]);
+		fd_close_internal(sv[1]);
+		return -1;
+	}
+	return 0;
+}
+
+void channels_close_server_ends(const int sv[2], const int cancel[2])
+{
+	fd_close_internal(sv[1]);
+	fd_close_internal(cancel[1]);
 }

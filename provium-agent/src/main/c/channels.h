@@ -11,10 +11,14 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct keeper;
+
 #define MAX_WORKERS 32
 #define MAX_CHANNELS (1 + MAX_WORKERS)
 /* Requests forwarded to one server and not answered yet that the router remembers. */
 #define MAX_PENDING 256
+/* Cancelled requests of one channel that the router keeps interrupting until they are answered. */
+#define MAX_CANCELLING 16
 
 enum channel_kind { CHANNEL_AGENT, CHANNEL_FORK, CHANNEL_THREAD };
 
@@ -31,7 +35,8 @@ struct channel {
 	enum channel_kind kind;
 	pid_t pid;		/* the worker's process */
 	pid_t tid;		/* the worker's thread (its pid for a forked worker) */
-	pthread_t thread;	/* a thread worker */
+	struct keeper *keeper;	/* channel 0 and thread workers: their server's thread (keeper.h) */
+	int cancel_fd;		/* the router's end of the cancel pipe: ids of cancelled requests */
 	int ending;		/* being killed: the router closes it and forgets the channel */
 	int input_closed;	/* the host's input ended: the router shut its end down for writing */
 	/*
@@ -46,6 +51,10 @@ struct channel {
 	struct queue queue;
 	/* Bytes of the frame at the head of the input already written to the server (see router.c). */
 	size_t partial;
+	/* Cancelled requests not answered yet; while the oldest pending one is among them, it is interrupted. */
+	uint32_t cancelling[MAX_CANCELLING];
+	int cancelling_count;
+	int64_t next_interrupt;
 };
 
 void channels_lock(void);
@@ -65,10 +74,16 @@ struct channel *channels_add(int agent);
 /* 1 when `number` was given to a worker (it may have ended since), 0 when it never was. */
 int channels_given(uint16_t number);
 
-/* Closes the router's end and frees the slot. */
+/* Closes the router's ends and frees the slot (a keeper stays the owner's to release). */
 void channels_free(struct channel *ch);
 
-/* Without the lock: a socket pair (internal fds) whose [0] is the router's end, non-blocking. */
-int channels_socketpair(int sv[2]);
+/*
+ * Without the lock: a server's connection to the router, internal fds, [0] the router's ends: a socket
+ * pair (frames to the server, ids of final replies back) and a non-blocking cancel pipe.
+ */
+int channels_open(int sv[2], int cancel[2]);
+
+/* Closes what channels_open opened for the server ([1]). */
+void channels_close_server_ends(const int sv[2], const int cancel[2]);
 
 #endif

@@ -2,14 +2,12 @@
 #ifndef PROVIUM_EXEC_H
 #define PROVIUM_EXEC_H
 
-#include "protocol.h"
+#include "request.h"
 
 #include <sys/types.h>
 
-struct server;
-
-/* Answers one EXEC request; -1 when the connection failed. */
-int exec_request(struct server *s, struct frame *f);
+/* Answers one EXEC request; -1 when the connection failed or the worker is being killed. */
+int exec_request(struct request *r);
 
 /* EXIT and JOB_STATUS flag bit 0: a signal killed the command. */
 #define STATUS_SIGNALED 0x01
@@ -19,7 +17,7 @@ int exec_request(struct server *s, struct frame *f);
  * the wait status `status` says a signal killed the command, STATUS_SIGNALED is added to `flags` and
  * the signal is sent; otherwise the signal is 0. -1 when the connection failed.
  */
-int exec_send_status(struct server *s, const struct frame *f, uint8_t type, int32_t code, uint8_t flags,
+int exec_send_status(const struct request *r, uint8_t type, int32_t code, uint8_t flags,
 		     int status);
 
 #endif

@@ -1,14 +1,29 @@
 #include "files.h"
 
 #include "io.h"
-#include "server.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+int files_init(struct files *fs)
+{
+	memset(&fs->upload, 0, sizeof fs->upload);
+	fs->upload.fd = -1;
+	fs->chunk = malloc(DATA_MAX_CHUNK);
+	return fs->chunk == NULL ? -1 : 0;
+}
+
+void files_destroy(struct files *fs)
+{
+	files_abandon(fs);
+	free(fs->chunk);
+	fs->chunk = NULL;
+}
 
 int files_copy_path(char *dst, const unsigned char *src, uint32_t len)
 {
@@ -23,6 +38,24 @@ int files_copy_path(char *dst, const unsigned char *src, uint32_t len)
 	return 0;
 }
 
+/*
+ * open(2) that a cancelled request stops: a FIFO without a peer blocks in open until the router's
+ * signal interrupts it. -1 with errno set (ECANCELED when the request was cancelled).
+ */
+static int open_cancellable(struct request *r, const char *path, int flags, mode_t mode)
+{
+	for (;;) {
+		int fd = open(path, flags, mode);
+
+		if (fd >= 0 || errno != EINTR)
+			return fd;
+		if (request_stopped(r) != STOP_NONE) {
+			errno = ECANCELED;
+			return -1;
+		}
+	}
+}
+
 static void upload_fail(struct upload *upload, int err, const char *step)
 {
 	if (upload->err == 0) {
@@ -32,9 +65,9 @@ static void upload_fail(struct upload *upload, int err, const char *step)
 }
 
 /* Creates the file with exactly `mode` (no umask), or truncates an existing one keeping its mode. */
-static int open_for_writing(struct upload *upload, const char *path, mode_t mode)
+static int open_for_writing(struct request *r, struct upload *upload, const char *path, mode_t mode)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, mode);
+	int fd = open_cancellable(r, path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, mode);
 
 	if (fd >= 0) {
 		if (fchmod(fd, mode) < 0)
@@ -45,15 +78,34 @@ static int open_for_writing(struct upload *upload, const char *path, mode_t mode
 		upload_fail(upload, errno, "open");
 		return -1;
 	}
-	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY);
+	fd = open_cancellable(r, path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0);
 	if (fd < 0)
 		upload_fail(upload, errno, "open");
 	return fd;
 }
 
-static int finish_upload(struct server *s)
+/* write(2) of every byte, stopped by a cancel: -1 with errno set (ECANCELED when cancelled). */
+static int write_cancellable(struct request *r, int fd, const unsigned char *data, size_t length)
 {
-	struct upload *upload = &s->upload;
+	while (length > 0) {
+		ssize_t n = write(fd, data, length);
+
+		if (n < 0 && errno == EINTR && request_stopped(r) != STOP_NONE) {
+			errno = ECANCELED;
+			return -1;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		data += n;
+		length -= (size_t)n;
+	}
+	return 0;
+}
+
+static int finish_upload(struct upload *upload, struct request *r)
+{
 	unsigned char buf[8];
 	struct encoder e = { .buf = buf, .cap = sizeof buf };
 
@@ -61,28 +113,31 @@ static int finish_upload(struct server *s)
 		upload_fail(upload, errno, "close");
 	upload->fd = -1;
 	upload->open = 0;
+	if (upload->err == ECANCELED)
+		return reply_cancelled(r, "WRITE_FILE");
 	if (upload->err != 0)
-		return frame_send_error(&s->conn, upload->channel, upload->id, E_OS_ERROR, upload->err, "%s %s: %s",
-					upload->step, upload->path, strerror(upload->err));
+		return reply_error_to(r, upload->id, E_OS_ERROR, upload->err, "%s %s: %s", upload->step, upload->path,
+				      strerror(upload->err));
 	enc_u64(&e, upload->total);
-	return frame_send(&s->conn, T_DONE, 0, upload->channel, upload->id, e.buf, e.len);
+	return reply(r, T_DONE, 0, e.buf, e.len);
 }
 
-static int abandon_previous(struct server *s)
+static int abandon_previous(struct files *fs, struct request *r)
 {
-	struct upload *upload = &s->upload;
+	struct upload *upload = &fs->upload;
 
 	if (!upload->open)
 		return 0;
-	files_abandon(s);
-	return frame_send_error(&s->conn, upload->channel, upload->id, E_UNEXPECTED, 0,
-				"WRITE_FILE %s abandoned: another WRITE_FILE arrived before its empty DATA frame",
-				upload->path);
+	files_abandon(fs);
+	return reply_error_to(r, upload->id, E_UNEXPECTED, 0,
+			      "WRITE_FILE %s abandoned: another WRITE_FILE arrived before its empty DATA frame",
+			      upload->path);
 }
 
-int files_write_begin(struct server *s, const struct frame *f)
+int files_write_begin(struct files *fs, struct request *r)
 {
-	struct upload *upload = &s->upload;
+	const struct frame *f = r->f;
+	struct upload *upload = &fs->upload;
 	struct decoder d;
 	unsigned char *path;
 	uint32_t mode, length;
@@ -91,47 +146,61 @@ int files_write_begin(struct server *s, const struct frame *f)
 	mode = dec_u32(&d);
 	dec_bytes(&d, &path, &length);
 	if (dec_finish(&d) != 0)
-		return frame_send_error(&s->conn, f->channel, f->id, E_MALFORMED, 0,
-					"WRITE_FILE payload must be u32 mode then str path (%u bytes given)",
-					f->length);
+		return reply_error(r, E_MALFORMED, 0, "WRITE_FILE payload must be u32 mode then str path (%u bytes given)",
+				   f->length);
 	if (memchr(path, '\0', length) != NULL)
-		return frame_send_error(&s->conn, f->channel, f->id, E_MALFORMED, 0, "WRITE_FILE path contains a NUL byte");
-	if (abandon_previous(s) < 0)
+		return reply_error(r, E_MALFORMED, 0, "WRITE_FILE path contains a NUL byte");
+	if (abandon_previous(fs, r) < 0)
 		return -1;
 	upload->open = 1;
-	upload->channel = f->channel;
 	upload->id = f->id;
 	upload->err = 0;
 	upload->total = 0;
 	if (files_copy_path(upload->path, path, length) < 0)
 		upload_fail(upload, errno, "open");
 	else
-		upload->fd = open_for_writing(upload, upload->path, mode & 07777);
+		upload->fd = open_for_writing(r, upload, upload->path, mode & 07777);
+	if (upload->err == ECANCELED)
+		return files_cancel_upload(fs, r);
 	return 0;
 }
 
-int files_write_data(struct server *s, const struct frame *f)
+int files_write_data(struct files *fs, struct request *r)
 {
-	struct upload *upload = &s->upload;
+	const struct frame *f = r->f;
+	struct upload *upload = &fs->upload;
 
-	if (!upload->open || f->channel != upload->channel || f->id != upload->id)
-		return frame_send_error(&s->conn, f->channel, f->id, E_UNEXPECTED, 0,
-					"DATA for request %u but no WRITE_FILE of that request is open", f->id);
+	if (!upload->open || f->id != upload->id)
+		return reply_error(r, E_UNEXPECTED, 0, "DATA for request %u but no WRITE_FILE of that request is open",
+				   f->id);
 	if (f->length == 0)
-		return finish_upload(s);
+		return finish_upload(upload, r);
 	if (upload->err != 0)
 		return 0;
-	if (write_all(upload->fd, f->payload, f->length) < 0) {
+	if (write_cancellable(r, upload->fd, f->payload, f->length) < 0) {
 		upload_fail(upload, errno, "write");
-		return 0;
+		return upload->err == ECANCELED ? files_cancel_upload(fs, r) : 0;
 	}
 	upload->total += f->length;
 	return 0;
 }
 
-void files_abandon(struct server *s)
+int files_cancel_upload(struct files *fs, struct request *r)
 {
-	struct upload *upload = &s->upload;
+	struct upload *upload = &fs->upload;
+
+	if (!upload->open || r->cancels == NULL || !cancels_has(r->cancels, upload->id))
+		return 0;
+	files_abandon(fs);
+	cancels_forget(r->cancels, upload->id);
+	return reply_error_to(r, upload->id, E_CANCELLED, 0,
+			      "WRITE_FILE %s (request %u on channel %u) was cancelled by the host; the file is incomplete",
+			      upload->path, upload->id, r->f->channel);
+}
+
+void files_abandon(struct files *fs)
+{
+	struct upload *upload = &fs->upload;
 
 	if (upload->fd >= 0)
 		close(upload->fd);
@@ -139,42 +208,47 @@ void files_abandon(struct server *s)
 	upload->open = 0;
 }
 
-/* ERROR OS_ERROR for errno, naming the failed step and the path. */
-static int send_os_error(const struct conn *c, const struct frame *f, const char *step, const char *path)
+/* ERROR OS_ERROR for errno (CANCELLED for ECANCELED), naming the failed step and the path. */
+static int send_os_error(const struct request *r, const char *step, const char *path)
 {
 	int err = errno;
 
-	return frame_send_error(c, f->channel, f->id, E_OS_ERROR, err, "%s %s: %s", step, path, strerror(err));
+	if (err == ECANCELED)
+		return reply_cancelled(r, "READ_FILE");
+	return reply_error(r, E_OS_ERROR, err, "%s %s: %s", step, path, strerror(err));
 }
 
-static int send_file(struct server *s, const struct frame *f, int fd, const char *path)
+/* Sends the file in chunks; a cancel is noticed between chunks and in a read that blocks. */
+static int send_file(struct files *fs, struct request *r, int fd, const char *path)
 {
-	const struct conn *c = &s->conn;
-	unsigned char *chunk = s->chunk;
+	unsigned char *chunk = fs->chunk;
 	unsigned char buf[8];
 	struct encoder e = { .buf = buf, .cap = sizeof buf };
 	uint64_t total = 0;
 
 	for (;;) {
-		ssize_t n = read(fd, chunk, DATA_MAX_CHUNK);
+		ssize_t n;
 
+		if (request_stopped(r) != STOP_NONE)
+			return reply_cancelled(r, "READ_FILE");
+		n = read(fd, chunk, DATA_MAX_CHUNK);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return send_os_error(c, f, "read", path);
+			return send_os_error(r, "read", path);
 		if (n == 0)
 			break;
-		if (frame_send(c, T_DATA_OUT, FRAME_FLAG_MORE, f->channel, f->id, chunk, (size_t)n) < 0)
+		if (reply(r, T_DATA_OUT, FRAME_FLAG_MORE, chunk, (size_t)n) < 0)
 			return -1;
 		total += (uint64_t)n;
 	}
 	enc_u64(&e, total);
-	return frame_send(c, T_DONE, 0, f->channel, f->id, e.buf, e.len);
+	return reply(r, T_DONE, 0, e.buf, e.len);
 }
 
-int files_read(struct server *s, const struct frame *f)
+int files_read(struct files *fs, struct request *r)
 {
-	const struct conn *c = &s->conn;
+	const struct frame *f = r->f;
 	char path[PATH_MAX];
 	struct decoder d;
 	unsigned char *raw;
@@ -184,16 +258,15 @@ int files_read(struct server *s, const struct frame *f)
 	dec_init(&d, f);
 	dec_bytes(&d, &raw, &length);
 	if (dec_finish(&d) != 0)
-		return frame_send_error(c, f->channel, f->id, E_MALFORMED, 0,
-					"READ_FILE payload must be str path (%u bytes given)", f->length);
+		return reply_error(r, E_MALFORMED, 0, "READ_FILE payload must be str path (%u bytes given)", f->length);
 	if (memchr(raw, '\0', length) != NULL)
-		return frame_send_error(c, f->channel, f->id, E_MALFORMED, 0, "READ_FILE path contains a NUL byte");
+		return reply_error(r, E_MALFORMED, 0, "READ_FILE path contains a NUL byte");
 	if (files_copy_path(path, raw, length) < 0)
-		return send_os_error(c, f, "open", path);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		return send_os_error(r, "open", path);
+	fd = open_cancellable(r, path, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
 	if (fd < 0)
-		return send_os_error(c, f, "open", path);
-	result = send_file(s, f, fd, path);
+		return send_os_error(r, "open", path);
+	result = send_file(fs, r, fd, path);
 	close(fd);
 	return result;
 }

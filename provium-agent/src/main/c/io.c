@@ -110,12 +110,24 @@ void fd_close_internal(int fd)
 	close(fd);
 }
 
-void fd_close_internal_except(int keep)
+static int kept(int fd, const int *keep, int count)
+{
+	int i;
+
+	for (i = 0; i < count; i++) {
+		if (keep[i] == fd)
+			return 1;
+	}
+	return 0;
+}
+
+void fd_close_internal_except(const int *keep, int count)
 {
 	int fd;
 
 	for (fd = 0; fd < FD_INTERNAL_MAX; fd++) {
-		if (fd != keep && (__atomic_load_n(&internal_fds[fd / 8], __ATOMIC_SEQ_CST) & (1u << (fd % 8))))
+		if (!kept(fd, keep, count) &&
+		    (__atomic_load_n(&internal_fds[fd / 8], __ATOMIC_SEQ_CST) & (1u << (fd % 8))))
 			fd_close_internal(fd);
 	}
 }

@@ -30,8 +30,8 @@ int fd_internal(int fd);
 /* Closes an fd made by fd_internal. */
 void fd_close_internal(int fd);
 
-/* In a forked worker: closes every internal fd but `keep`. */
-void fd_close_internal_except(int keep);
+/* In a forked worker: closes every internal fd but the `count` in `keep`. */
+void fd_close_internal_except(const int *keep, int count);
 
 /* Milliseconds on the monotonic clock. */
 int64_t now_ms(void);

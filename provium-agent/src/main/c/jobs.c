@@ -4,7 +4,6 @@
 #include "exec.h"
 #include "io.h"
 #include "log.h"
-#include "server.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -73,8 +72,9 @@ static int start(struct job *job, unsigned char *command, uint32_t length)
 	return children_spawn_group(&job->group, command, length, job->spool[0], job->spool[1]);
 }
 
-int jobs_start(struct server *s, struct frame *f)
+int jobs_start(struct jobs *j, struct request *r)
 {
+	const struct frame *f = r->f;
 	unsigned char buf[8];
 	struct encoder e = { .buf = buf, .cap = sizeof buf };
 	struct decoder d;
@@ -85,27 +85,27 @@ int jobs_start(struct server *s, struct frame *f)
 	dec_init(&d, f);
 	dec_bytes(&d, &command, &length);
 	if (dec_finish(&d) != 0)
-		return frame_send_error(&s->conn, f->channel, f->id, E_MALFORMED, 0,
-					"BACKGROUND payload must be str command (%u bytes given)", f->length);
+		return reply_error(r, E_MALFORMED, 0,
+				   "BACKGROUND payload must be str command (%u bytes given)", f->length);
 	if (memchr(command, '\0', length) != NULL)
-		return frame_send_error(&s->conn, f->channel, f->id, E_MALFORMED, 0,
-					"BACKGROUND command contains a NUL byte");
-	job = free_slot_of(&s->jobs);
+		return reply_error(r, E_MALFORMED, 0,
+				   "BACKGROUND command contains a NUL byte");
+	job = free_slot_of(j);
 	if (job == NULL)
-		return frame_send_error(&s->conn, f->channel, f->id, E_LIMIT, 0,
-					"%d jobs are unfinished or their results not collected on channel %u: wait for or kill one first",
-					MAX_JOBS, s->channel);
-	job->id = ++s->jobs.last_id;
+		return reply_error(r, E_LIMIT, 0,
+				   "%d jobs are unfinished or their results not collected on channel %u: wait for or kill one first",
+					MAX_JOBS, f->channel);
+	job->id = ++j->last_id;
 	if (start(job, command, length) < 0) {
 		int err = errno;
 
 		free_slot(job);
-		return frame_send_error(&s->conn, f->channel, f->id, E_OS_ERROR, err, "start a job: %s",
-					strerror(err));
+		return reply_error(r, E_OS_ERROR, err, "start a job: %s",
+				   strerror(err));
 	}
 	enc_u32(&e, job->id);
 	enc_u32(&e, (uint32_t)job->group.pid);
-	return frame_send(&s->conn, T_JOB_STARTED, 0, f->channel, f->id, e.buf, e.len);
+	return reply(r, T_JOB_STARTED, 0, e.buf, e.len);
 }
 
 static struct job *find(struct jobs *j, uint32_t id)
@@ -119,14 +119,31 @@ static struct job *find(struct jobs *j, uint32_t id)
 	return NULL;
 }
 
-/* Waits up to timeout_ms for the job to exit; gives up early when the worker is being killed. */
-static int wait_job(struct server *s, struct job *job, uint32_t timeout_ms)
+/*
+ * Waits up to timeout_ms for the job to exit; gives up early when the worker is being killed or the
+ * request is cancelled (STOP_*), else STOP_NONE; -1 on failure.
+ */
+static int wait_job(struct request *r, struct job *job, uint32_t timeout_ms)
 {
-	struct pollfd hangup = server_hangup(s);
-	int exited = child_wait_for(job->group.pid, job->group.pidfd, timeout_ms, &job->status, &hangup, 1);
+	int64_t deadline = now_ms() + timeout_ms;
 
-	job->done = exited > 0;
-	return exited < 0 ? -1 : 0;
+	for (;;) {
+		struct pollfd stop[REQUEST_POLL_FDS];
+		int64_t left = deadline - now_ms();
+		int exited, why;
+
+		request_poll_fds(r, stop);
+		exited = child_wait_for(job->group.pid, job->group.pidfd, left > 0 ? left : 0, &job->status, stop,
+					REQUEST_POLL_FDS);
+		job->done = exited > 0;
+		if (exited != 0)
+			return exited < 0 ? -1 : STOP_NONE;
+		if (!stop[0].revents && !stop[1].revents)
+			return STOP_NONE;	/* the time is up */
+		why = request_stopped(r);
+		if (why != STOP_NONE)
+			return why;
+	}
 }
 
 static int kill_job(struct job *job)
@@ -141,15 +158,15 @@ static int kill_job(struct job *job)
 }
 
 /* Sends what the job wrote to one stream so far; -1 when the connection failed. */
-static int send_spool(struct server *s, const struct frame *f, const struct job *job, int stream)
+static int send_spool(const struct request *r, const struct job *job, int stream)
 {
 	unsigned char buf[1 + OUTPUT_MAX_DATA];
 	struct stat st;
 	off_t sent = 0;
 
 	if (fstat(job->spool[stream], &st) < 0)
-		return frame_send_error(&s->conn, f->channel, f->id, E_OS_ERROR, errno, "fstat the %s of job %u: %s",
-					stream_names[stream], job->id, strerror(errno)) < 0 ? -1 : 1;
+		return reply_error(r, E_OS_ERROR, errno, "fstat the %s of job %u: %s",
+				   stream_names[stream], job->id, strerror(errno)) < 0 ? -1 : 1;
 	buf[0] = (unsigned char)(stream + 1);
 	while (sent < st.st_size) {
 		size_t want = st.st_size - sent < (off_t)OUTPUT_MAX_DATA ? (size_t)(st.st_size - sent) : OUTPUT_MAX_DATA;
@@ -159,60 +176,65 @@ static int send_spool(struct server *s, const struct frame *f, const struct job 
 			continue;
 		if (n <= 0)
 			break;	/* the file cannot shrink; n == 0 would be a kernel surprise */
-		if (frame_send(&s->conn, T_OUTPUT, 0, f->channel, f->id, buf, 1 + (size_t)n) < 0)
+		if (reply(r, T_OUTPUT, 0, buf, 1 + (size_t)n) < 0)
 			return -1;
 		sent += n;
 	}
 	return 0;
 }
 
-static int send_status(struct server *s, const struct frame *f, const struct job *job)
+static int send_status(const struct request *r, const struct job *job)
 {
 	if (!job->done)
-		return exec_send_status(s, f, T_JOB_STATUS, -1, JOB_FLAG_RUNNING, 0);
-	return exec_send_status(s, f, T_JOB_STATUS, child_exit_code(job->status), 0, job->status);
+		return exec_send_status(r, T_JOB_STATUS, -1, JOB_FLAG_RUNNING, 0);
+	return exec_send_status(r, T_JOB_STATUS, child_exit_code(job->status), 0, job->status);
 }
 
-static int unknown_job(struct server *s, const struct frame *f, const char *request, uint32_t id)
+static int unknown_job(const struct jobs *j, const struct request *r, const char *request, uint32_t id)
 {
-	if (id != 0 && id <= s->jobs.last_id)
-		return frame_send_error(&s->conn, f->channel, f->id, E_NOT_FOUND, 0,
-					"%s: job %u on channel %u has finished and its result was already collected",
-					request, id, s->channel);
-	return frame_send_error(&s->conn, f->channel, f->id, E_NOT_FOUND, 0, "%s: no job %u on channel %u",
-				request, id, s->channel);
+	if (id != 0 && id <= j->last_id)
+		return reply_error(r, E_NOT_FOUND, 0,
+				   "%s: job %u on channel %u has finished and its result was already collected",
+					request, id, r->f->channel);
+	return reply_error(r, E_NOT_FOUND, 0, "%s: no job %u on channel %u",
+			   request, id, r->f->channel);
 }
 
-int jobs_finish(struct server *s, struct frame *f)
+int jobs_finish(struct jobs *j, struct request *r)
 {
+	const struct frame *f = r->f;
 	int killing = f->type == T_JOB_KILL;
 	const char *request = killing ? "JOB_KILL" : "JOB_WAIT";
 	struct decoder d;
 	uint32_t id, timeout_ms = 0;
 	struct job *job;
-	int stream, result;
+	int stream, result, stop = STOP_NONE;
 
 	dec_init(&d, f);
 	id = dec_u32(&d);
 	if (!killing)
 		timeout_ms = dec_u32(&d);
 	if (dec_finish(&d) != 0)
-		return frame_send_error(&s->conn, f->channel, f->id, E_MALFORMED, 0,
-					"%s payload must be u32 job id%s (%u bytes given)", request,
-					killing ? "" : " then u32 timeout_ms", f->length);
-	job = find(&s->jobs, id);
+		return reply_error(r, E_MALFORMED, 0, "%s payload must be u32 job id%s (%u bytes given)", request,
+				   killing ? "" : " then u32 timeout_ms", f->length);
+	job = find(j, id);
 	if (job == NULL)
-		return unknown_job(s, f, request, id);
-	if (!job->done && (killing ? kill_job(job) : wait_job(s, job, timeout_ms)) < 0)
-		return frame_send_error(&s->conn, f->channel, f->id, E_OS_ERROR, 0,
-					"%s: job %u (pid %d) did not end%s", request, id, (int)job->group.pid,
-					killing ? " within 10 s of SIGKILL" : "");
+		return unknown_job(j, r, request, id);
+	if (!job->done && killing && kill_job(job) < 0)
+		stop = -1;
+	else if (!job->done && !killing)
+		stop = wait_job(r, job, timeout_ms);
+	if (stop < 0)
+		return reply_error(r, E_OS_ERROR, 0, "%s: job %u (pid %d) did not end%s", request, id,
+				   (int)job->group.pid, killing ? " within 10 s of SIGKILL" : "");
+	if (stop == STOP_CANCELLED)
+		return reply_cancelled(r, request);
 	for (stream = 0; stream < 2; stream++) {
-		result = send_spool(s, f, job, stream);
+		result = send_spool(r, job, stream);
 		if (result != 0)
 			return result < 0 ? -1 : 0;
 	}
-	result = send_status(s, f, job);
+	result = send_status(r, job);
 	if (job->done)
 		free_slot(job);
 	return result;

@@ -7,13 +7,11 @@
 #define PROVIUM_JOBS_H
 
 #include "children.h"
-#include "protocol.h"
+#include "request.h"
 
 #include <sys/types.h>
 
 #define MAX_JOBS 64
-
-struct server;
 
 struct job {
 	uint32_t id;		/* 0: a free slot */
@@ -32,10 +30,13 @@ struct jobs {
 void jobs_init(struct jobs *j);
 
 /* BACKGROUND: answers JOB_STARTED. */
-int jobs_start(struct server *s, struct frame *f);
+int jobs_start(struct jobs *j, struct request *r);
 
-/* JOB_WAIT and JOB_KILL: answer OUTPUT frames, then JOB_STATUS; a finished job's slot is freed. */
-int jobs_finish(struct server *s, struct frame *f);
+/*
+ * JOB_WAIT and JOB_KILL: answer OUTPUT frames, then JOB_STATUS; a finished job's slot is freed. A
+ * JOB_WAIT cancelled while it waits is answered CANCELLED (the job goes on).
+ */
+int jobs_finish(struct jobs *j, struct request *r);
 
 /* Kills every job and frees its slot (the server is ending). */
 void jobs_end_all(struct jobs *j);

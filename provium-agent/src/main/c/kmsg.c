@@ -1,6 +1,5 @@
 #include "kmsg.h"
 
-#include "server.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -35,7 +34,7 @@ static size_t strip_levels(char *log, size_t length)
 	return out;
 }
 
-static int send_log(struct server *s, const struct frame *f, const char *log, size_t length)
+static int send_log(struct request *r, const char *log, size_t length)
 {
 	unsigned char buf[8];
 	struct encoder e = { .buf = buf, .cap = sizeof buf };
@@ -44,41 +43,44 @@ static int send_log(struct server *s, const struct frame *f, const char *log, si
 	while (sent < length) {
 		size_t n = length - sent < DATA_MAX_CHUNK ? length - sent : DATA_MAX_CHUNK;
 
-		if (frame_send(&s->conn, T_DATA_OUT, FRAME_FLAG_MORE, f->channel, f->id, log + sent, n) < 0)
+		if (request_stopped(r) != STOP_NONE)
+			return reply_cancelled(r, "DMESG");
+		if (reply(r, T_DATA_OUT, FRAME_FLAG_MORE, log + sent, n) < 0)
 			return -1;
 		sent += n;
 	}
 	enc_u64(&e, length);
-	return frame_send(&s->conn, T_DONE, 0, f->channel, f->id, e.buf, e.len);
+	return reply(r, T_DONE, 0, e.buf, e.len);
 }
 
-int kmsg_request(struct server *s, struct frame *f)
+int kmsg_request(struct request *r)
 {
+	const struct frame *f = r->f;
 	int size, length, result;
 	char *log;
 
 	if (f->length != 0)
-		return frame_send_error(&s->conn, f->channel, f->id, E_MALFORMED, 0,
-					"DMESG payload must be empty (%u bytes given)", f->length);
+		return reply_error(r, E_MALFORMED, 0,
+				   "DMESG payload must be empty (%u bytes given)", f->length);
 	size = klogctl(SYSLOG_ACTION_SIZE_BUFFER, NULL, 0);
 	if (size < 0)
-		return frame_send_error(&s->conn, f->channel, f->id, E_OS_ERROR, errno,
-					"klogctl(SYSLOG_ACTION_SIZE_BUFFER): %s", strerror(errno));
+		return reply_error(r, E_OS_ERROR, errno,
+				   "klogctl(SYSLOG_ACTION_SIZE_BUFFER): %s", strerror(errno));
 	if (size > (int)KMSG_MAX)
 		size = KMSG_MAX;
 	log = malloc(size > 0 ? (size_t)size : 1);
 	if (log == NULL)
-		return frame_send_error(&s->conn, f->channel, f->id, E_OS_ERROR, ENOMEM,
-					"no memory for the %d-byte kernel log", size);
+		return reply_error(r, E_OS_ERROR, ENOMEM,
+				   "no memory for the %d-byte kernel log", size);
 	length = klogctl(SYSLOG_ACTION_READ_ALL, log, size);
 	if (length < 0) {
 		int err = errno;
 
 		free(log);
-		return frame_send_error(&s->conn, f->channel, f->id, E_OS_ERROR, err,
-					"klogctl(SYSLOG_ACTION_READ_ALL): %s", strerror(err));
+		return reply_error(r, E_OS_ERROR, err,
+				   "klogctl(SYSLOG_ACTION_READ_ALL): %s", strerror(err));
 	}
-	result = send_log(s, f, log, strip_levels(log, (size_t)length));
+	result = send_log(r, log, strip_levels(log, (size_t)length));
 	free(log);
 	return result;
 }

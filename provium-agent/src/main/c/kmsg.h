@@ -2,13 +2,11 @@
 #ifndef PROVIUM_KMSG_H
 #define PROVIUM_KMSG_H
 
-#include "protocol.h"
+#include "request.h"
 
 /* The most of the kernel log one DMESG reads: its newest bytes when the buffer is larger. */
 #define KMSG_MAX (FRAME_MAX_PAYLOAD)
 
-struct server;
-
-int kmsg_request(struct server *s, struct frame *f);
+int kmsg_request(struct request *r);
 
 #endif

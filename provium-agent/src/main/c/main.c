@@ -3,7 +3,6 @@
  * serves the host on the virtio port "provium.agent"; on the host it serves stdin/stdout (--stdio)
  * or one bidirectional descriptor (--fd N) so that the protocol can be tested without a VM.
  */
-#include "agent.h"
 #include "children.h"
 #include "init.h"
 #include "io.h"
@@ -13,7 +12,6 @@
 #include "server.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,7 +84,6 @@ static int parse_options(int argc, char *argv[], struct options *opt, int *exit_
 static int open_connection(const struct options *opt, struct conn *c)
 {
 	c->port = opt->init;
-	c->router_fd = -1;
 	if (opt->init) {
 		c->in_fd = c->out_fd = init_open_port();
 		return c->in_fd < 0 ? -1 : 0;
@@ -105,15 +102,14 @@ static int open_connection(const struct options *opt, struct conn *c)
 	return 0;
 }
 
-static struct options opt;
-
-_Noreturn void agent_finish(int end)
+/*
+ * The one place the agent ends, for `end` (a serve_end): as the guest's init it powers the machine
+ * off; on the host it kills every command, job and forked worker it started, then exits (1 for
+ * SERVE_FAILED). Nothing calls back into it: the router returns here.
+ */
+_Noreturn static void finish(const struct options *opt, int end)
 {
-	static pthread_mutex_t finishing = PTHREAD_MUTEX_INITIALIZER;
-
-	/* A second thread ending the agent waits here while the first one does it. */
-	pthread_mutex_lock(&finishing);
-	if (opt.init)
+	if (opt->init)
 		init_power_off();
 	children_kill_tracked();
 	exit(end == SERVE_FAILED ? 1 : 0);
@@ -121,18 +117,19 @@ _Noreturn void agent_finish(int end)
 
 int main(int argc, char *argv[])
 {
+	struct options opt;
 	struct conn conn;
 	int exit_code;
 
 	if (parse_options(argc, argv, &opt, &exit_code) != 0)
 		return exit_code;
 	if ((opt.init ? init_system(argv) : open_standard_fds()) != 0)
-		agent_finish(SERVE_FAILED);
+		finish(&opt, SERVE_FAILED);
 	if (children_setup(!opt.init) != 0 || frame_writer_setup() != 0)
-		agent_finish(SERVE_FAILED);
+		finish(&opt, SERVE_FAILED);
 	if (opt.init)
 		init_load_modules();
 	if (open_connection(&opt, &conn) != 0)
-		agent_finish(SERVE_FAILED);
-	agent_finish(router_run(&conn));
+		finish(&opt, SERVE_FAILED);
+	finish(&opt, router_run(&conn));
 }

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 /*
@@ -296,23 +295,12 @@ void frame_writer_unlock(void)
 		pthread_mutex_unlock(writer_lock);
 }
 
-/* The request `id` has its final reply: tells the router (see router.c), unless it is gone. */
-static void tell_router(int fd, uint32_t id)
+int frame_is_final(uint8_t type)
 {
-	unsigned char answered[4];
-
-	put_u32(answered, id);
-	while (send(fd, answered, sizeof answered, MSG_NOSIGNAL) < 0) {
-		if (errno == EPIPE || errno == ECONNRESET)
-			return;	/* the router closed the channel: the worker is being killed */
-		if (errno != EINTR) {
-			log_error("telling the router that request %u is answered: %s", id, strerror(errno));
-			return;
-		}
-	}
+	return type != T_OUTPUT && type != T_DATA_OUT;
 }
 
-int frame_send_iov(const struct conn *c, uint8_t type, uint8_t flags, uint16_t channel, uint32_t id,
+int frame_send_iov(int out_fd, uint8_t type, uint8_t flags, uint16_t channel, uint32_t id,
 		   const struct iovec *payload, int count)
 {
 	unsigned char h[FRAME_HEADER_SIZE];
@@ -338,40 +326,47 @@ int frame_send_iov(const struct conn *c, uint8_t type, uint8_t flags, uint16_t c
 	put_u32(h + 12, (uint32_t)length);
 	put_u32(h + 16, crc32_ieee(h, 16));
 	frame_writer_lock();
-	result = write_all_iov(c->out_fd, iov, 1 + count);
+	result = write_all_iov(out_fd, iov, 1 + count);
 	frame_writer_unlock();
 	if (result < 0) {
 		log_error("write to the host: %s", strerror(errno));
 		return -1;
 	}
-	if (c->router_fd >= 0 && type != T_OUTPUT && type != T_DATA_OUT)
-		tell_router(c->router_fd, id);
 	return 0;
 }
 
-int frame_send(const struct conn *c, uint8_t type, uint8_t flags, uint16_t channel, uint32_t id,
+int frame_send(int out_fd, uint8_t type, uint8_t flags, uint16_t channel, uint32_t id,
 	       const void *payload, size_t length)
 {
 	struct iovec iov = { .iov_base = (void *)payload, .iov_len = length };
 
-	return frame_send_iov(c, type, flags, channel, id, &iov, length > 0 ? 1 : 0);
+	return frame_send_iov(out_fd, type, flags, channel, id, &iov, length > 0 ? 1 : 0);
 }
 
-int frame_send_error(const struct conn *c, uint16_t channel, uint32_t id, uint16_t code, int err,
-		     const char *fmt, ...)
+int frame_send_verror(int out_fd, uint16_t channel, uint32_t id, uint16_t code, int err,
+		      const char *fmt, va_list ap)
 {
 	char message[MESSAGE_MAX];
 	unsigned char payload[MESSAGE_MAX + 16];
 	struct encoder e = { .buf = payload, .cap = sizeof payload };
-	va_list ap;
 
-	va_start(ap, fmt);
 	vsnprintf(message, sizeof message, fmt, ap);
-	va_end(ap);
 	enc_u16(&e, code);
 	enc_u32(&e, (uint32_t)err);
 	enc_str(&e, message);
-	return frame_send(c, T_ERROR, 0, channel, id, e.buf, e.len);
+	return frame_send(out_fd, T_ERROR, 0, channel, id, e.buf, e.len);
+}
+
+int frame_send_error(int out_fd, uint16_t channel, uint32_t id, uint16_t code, int err,
+		     const char *fmt, ...)
+{
+	va_list ap;
+	int result;
+
+	va_start(ap, fmt);
+	result = frame_send_verror(out_fd, channel, id, code, err, fmt, ap);
+	va_end(ap);
+	return result;
 }
 
 /* ---- payload encoding ---- */

@@ -2,12 +2,13 @@
 #ifndef PROVIUM_PROTOCOL_H
 #define PROVIUM_PROTOCOL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/uio.h>
 
 /* The one place the protocol version is defined; the Makefile copies it into agent.properties. */
-#define PROVIUM_PROTOCOL_VERSION 1
+#define PROVIUM_PROTOCOL_VERSION 2
 
 #define FRAME_HEADER_SIZE 20
 #define FRAME_MAX_PAYLOAD (16u * 1024 * 1024)
@@ -33,6 +34,7 @@ enum frame_type {
 	T_SPAWN = 0x0D,
 	T_KILL_WORKER = 0x0E,
 	T_DMESG = 0x0F,
+	T_CANCEL = 0x10,
 	T_HELLO_OK = 0x81,
 	T_OUTPUT = 0x82,
 	T_EXIT = 0x83,
@@ -44,6 +46,7 @@ enum frame_type {
 	T_JOB_STARTED = 0x8A,
 	T_JOB_STATUS = 0x8B,
 	T_SPAWNED = 0x8D,
+	T_CANCEL_STATUS = 0x90,
 	T_ERROR = 0xFF
 };
 
@@ -58,12 +61,13 @@ enum error_code {
 	E_UNKNOWN_CHANNEL = 8,
 	E_UNEXPECTED = 9,
 	E_NOT_FOUND = 10,
-	E_LIMIT = 11
+	E_LIMIT = 11,
+	E_CANCELLED = 12
 };
 
 /* The first and last request types this agent serves. */
 #define T_FIRST_REQUEST T_HELLO
-#define T_LAST_REQUEST T_DMESG
+#define T_LAST_REQUEST T_CANCEL
 
 /* One connection to the host. */
 struct conn {
@@ -71,8 +75,6 @@ struct conn {
 	int out_fd;
 	/* A virtio port: end of input or a hang-up means "no host connected yet", not the end. */
 	int port;
-	/* A server's socket to the router, told the request id of every final reply sent; -1 for none. */
-	int router_fd;
 };
 
 struct frame {
@@ -137,21 +139,23 @@ int frame_writer_setup(void);
 void frame_writer_lock(void);
 void frame_writer_unlock(void);
 
-/*
- * Sends one frame; -1 when the connection cannot be written any more (logged). A final reply (any type
- * but OUTPUT and DATA) is then announced on c->router_fd, so the router knows the request is answered.
- */
-int frame_send(const struct conn *c, uint8_t type, uint8_t flags, uint16_t channel, uint32_t id,
+/* 1 for a final reply (every reply type but OUTPUT and DATA), 0 otherwise. */
+int frame_is_final(uint8_t type);
+
+/* Sends one frame to out_fd; -1 when the connection cannot be written any more (logged). */
+int frame_send(int out_fd, uint8_t type, uint8_t flags, uint16_t channel, uint32_t id,
 	       const void *payload, size_t length);
 
 /* Sends one frame whose payload is gathered from `count` vectors (at most FRAME_IOV_MAX). */
 #define FRAME_IOV_MAX 160
-int frame_send_iov(const struct conn *c, uint8_t type, uint8_t flags, uint16_t channel, uint32_t id,
+int frame_send_iov(int out_fd, uint8_t type, uint8_t flags, uint16_t channel, uint32_t id,
 		   const struct iovec *payload, int count);
 
 /* Sends an ERROR frame whose message is formatted like printf. */
-int frame_send_error(const struct conn *c, uint16_t channel, uint32_t id, uint16_t code, int err,
+int frame_send_error(int out_fd, uint16_t channel, uint32_t id, uint16_t code, int err,
 		     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+int frame_send_verror(int out_fd, uint16_t channel, uint32_t id, uint16_t code, int err,
+		      const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
 
 /* Builds a payload in a caller's buffer; overflow is remembered and reported by enc_failed. */
 struct encoder {

@@ -1,15 +1,15 @@
 #include "router.h"
 
-#include "agent.h"
 #include "channels.h"
 #include "children.h"
 #include "io.h"
+#include "keeper.h"
 #include "log.h"
 #include "server.h"
 
 #include <errno.h>
 #include <poll.h>
-#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -17,57 +17,52 @@
 
 #define QUEUE_MAX (FRAME_HEADER_SIZE + FRAME_MAX_PAYLOAD)
 #define HANGUP_RETRY_MS 100
+/* How often a cancelled request that is still being served is interrupted again. */
+#define INTERRUPT_RETRY_MS 100
+/* CANCEL_STATUS states. */
+#define CANCEL_REQUESTED 0
+#define CANCEL_NOT_PENDING 1
 #define ROUTED 0
 #define BLOCKED 1
 #define KEEP_GOING (-1)
 
-static pthread_t agent_thread;
 /* A channel whose queue must drain before more input is read, or -1. */
 static int blocked = -1;
 /* On a virtio port with no host connected: when to look at the port again. */
 static int64_t hangup_until;
 /* The host's input ended: the servers get to the end of what they were sent, then the router returns. */
 static int input_ended;
-/* After the input ended: channel 0's server has served everything and ended. */
-static int agent_server_done;
 
-static void *serve_agent(void *arg)
-{
-	struct server *s = arg;
-	int end = server_run(s);
-
-	/* The router ended the input on purpose (SERVE_INPUT_ENDED) and waits for this thread. */
-	if (end != SERVE_INPUT_ENDED)
-		agent_finish(end);
-	fd_close_internal(s->conn.in_fd);
-	server_destroy(s);
-	return NULL;
-}
-
+/* Channel 0: the agent's own server, in a thread watched by a keeper (keeper.h). */
 static int start_agent_server(const struct conn *c)
 {
 	struct channel *ch;
 	struct server *s;
-	int sv[2], err;
+	struct keeper *k;
+	int sv[2], cancel[2];
+	pid_t tid;
 
-	if (channels_socketpair(sv) < 0)
+	if (channels_open(sv, cancel) < 0)
 		return -1;
-	s = server_create(sv[1], c->out_fd, 0);
+	s = server_create(sv[1], cancel[1], c->out_fd, 0);
 	if (s == NULL) {
 		log_error("no memory for the agent's server");
+		return -1;
+	}
+	k = keeper_start(s, sv[1], cancel[1], &tid);
+	if (k == NULL) {
+		server_destroy(s);
 		return -1;
 	}
 	channels_lock();
 	ch = channels_add(1);
 	ch->fd = sv[0];
+	ch->cancel_fd = cancel[0];
 	ch->kind = CHANNEL_AGENT;
-	ch->pid = ch->tid = getpid();
+	ch->keeper = k;
+	ch->pid = getpid();
+	ch->tid = tid;
 	channels_unlock();
-	err = pthread_create(&agent_thread, NULL, serve_agent, s);
-	if (err != 0) {
-		log_error("pthread_create for channel 0: %s", strerror(err));
-		return -1;
-	}
 	return 0;
 }
 
@@ -144,6 +139,84 @@ static int forward(struct channel *ch, const unsigned char *bytes, size_t n)
 
 /* ---- routing ---- */
 
+/* Interrupts the system call the channel's server is blocked in (a cancelled request). */
+static void interrupt_server(const struct channel *ch)
+{
+	if (ch->keeper != NULL)
+		keeper_interrupt(ch->keeper);
+	else if (kill(ch->pid, INTERRUPT_SIGNAL) < 0 && errno != ESRCH)
+		log_error("kill %d: %s", (int)ch->pid, strerror(errno));
+}
+
+static int is_pending(const struct channel *ch, uint32_t id)
+{
+	int i;
+
+	for (i = 0; i < ch->pending_count; i++) {
+		if (ch->pending[i] == id)
+			return 1;
+	}
+	return 0;
+}
+
+static int is_cancelling(const struct channel *ch, uint32_t id)
+{
+	int i;
+
+	for (i = 0; i < ch->cancelling_count; i++) {
+		if (ch->cancelling[i] == id)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Tells the server that request `id` is cancelled: the id on its cancel pipe, which its waits poll and
+ * which it reads before it serves each request. 0, or -1 when the pipe cannot take it (logged).
+ */
+static int tell_cancelled(struct channel *ch, uint32_t id)
+{
+	unsigned char bytes[4] = { (unsigned char)id, (unsigned char)(id >> 8), (unsigned char)(id >> 16),
+				   (unsigned char)(id >> 24) };
+
+	if (write(ch->cancel_fd, bytes, sizeof bytes) != (ssize_t)sizeof bytes) {
+		log_error("cancel request %u on channel %u: the server's cancel pipe is full or gone", id, ch->number);
+		return -1;
+	}
+	if (!is_cancelling(ch, id) && ch->cancelling_count < MAX_CANCELLING)
+		ch->cancelling[ch->cancelling_count++] = id;
+	ch->next_interrupt = 0;	/* at once, if it is being served */
+	return 0;
+}
+
+/*
+ * CANCEL, served here rather than by a server, which may be the one stuck in the request: CANCEL_STATUS
+ * says whether the request was in flight (its own final reply follows) or not (answered already, or
+ * never sent). -1 when the host connection failed.
+ */
+static int cancel(const struct conn *c, const struct frame *f)
+{
+	unsigned char state;
+	struct channel *ch;
+	struct decoder d;
+	uint16_t channel;
+	uint32_t id;
+
+	dec_init(&d, f);
+	channel = dec_u16(&d);
+	id = dec_u32(&d);
+	if (dec_finish(&d) != 0)
+		return frame_send_error(c->out_fd, f->channel, f->id, E_MALFORMED, 0,
+					"CANCEL payload must be u16 channel then u32 request id (%u bytes given)", f->length);
+	state = CANCEL_NOT_PENDING;
+	channels_lock();
+	ch = channels_find(channel);
+	if (ch != NULL && !ch->ending && id != 0 && is_pending(ch, id) && tell_cancelled(ch, id) == 0)
+		state = CANCEL_REQUESTED;
+	channels_unlock();
+	return frame_send(c->out_fd, T_CANCEL_STATUS, 0, f->channel, f->id, &state, 1);
+}
+
 /* The server answers every frame but DATA with exactly one final reply (an ERROR for unknown types). */
 static int is_request(uint8_t type)
 {
@@ -156,11 +229,13 @@ static int route(const struct conn *c, const struct frame *f)
 	struct channel *ch;
 	int result;
 
+	if (f->type == T_CANCEL)
+		return cancel(c, f) < 0 ? -1 : ROUTED;
 	channels_lock();
 	ch = channels_find(f->channel);
 	if (ch == NULL || ch->ending) {
 		channels_unlock();
-		return frame_send_error(c, f->channel, f->id, E_UNKNOWN_CHANNEL, 0,
+		return frame_send_error(c->out_fd, f->channel, f->id, E_UNKNOWN_CHANNEL, 0,
 					"no server on channel %u: no worker was spawned on it, or it has ended",
 					f->channel);
 	}
@@ -178,17 +253,17 @@ static int route(const struct conn *c, const struct frame *f)
 static int report(const struct conn *c, const struct frame *f, int event)
 {
 	if (event == READ_GARBAGE)
-		return frame_send_error(c, 0, 0, E_BAD_FRAME, 0, "skipped %llu bytes that are not a valid frame",
+		return frame_send_error(c->out_fd, 0, 0, E_BAD_FRAME, 0, "skipped %llu bytes that are not a valid frame",
 					(unsigned long long)f->count);
 	if (event == READ_TOO_LARGE)
-		return frame_send_error(c, f->channel, f->id, E_TOO_LARGE, 0,
+		return frame_send_error(c->out_fd, f->channel, f->id, E_TOO_LARGE, 0,
 					"frame announces a %u-byte payload, over the %u-byte limit; header skipped",
 					f->length, FRAME_MAX_PAYLOAD);
 	if (f->input_ended)
-		return frame_send_error(c, f->channel, f->id, E_TRUNCATED, 0,
+		return frame_send_error(c->out_fd, f->channel, f->id, E_TRUNCATED, 0,
 					"frame truncated: %llu bytes arrived, then the input ended; dropped",
 					(unsigned long long)f->count);
-	return frame_send_error(c, f->channel, f->id, E_TRUNCATED, 0,
+	return frame_send_error(c->out_fd, f->channel, f->id, E_TRUNCATED, 0,
 				"frame truncated: %llu bytes arrived, then %d ms of silence; dropped",
 				(unsigned long long)f->count, FRAME_SILENCE_MS);
 }
@@ -212,10 +287,17 @@ static int drain_input(const struct conn *c)
 
 /* ---- servers that answer and end ---- */
 
-/* The server sent the final reply to request `id`: it is not pending any more. */
+/* The server sent the final reply to request `id`: it is not pending (nor being cancelled) any more. */
 static void answered(struct channel *ch, uint32_t id)
 {
 	int i;
+
+	for (i = 0; i < ch->cancelling_count; i++) {
+		if (ch->cancelling[i] == id) {
+			ch->cancelling[i] = ch->cancelling[--ch->cancelling_count];
+			break;
+		}
+	}
 
 	for (i = 0; i < ch->pending_count; i++) {
 		if (ch->pending[i] == id) {
@@ -257,40 +339,87 @@ struct ended {
 	uint16_t channel;
 	enum channel_kind kind;
 	pid_t pid;
-	pthread_t thread;
+	int end;		/* a thread-served channel: keeper_end */
 	int pending_count;
 	uint32_t pending[MAX_PENDING];
 };
 
-/*
- * A server ended by itself (a worker's process crashed, or a SYSCALL ended it): nobody else waits for
- * its worker, so the router lets it go, and answers every request it had not answered. Channel 0 is
- * fatal, unless the input ended and it has served everything. -1 when the agent cannot go on.
- */
-static int channel_ended(const struct conn *c, const struct ended *e)
+/* Answers every request the server of a channel that ended had not answered; -1 when the host is gone. */
+static int answer_pending(const struct conn *c, const struct ended *e, const char *who, const char *then)
 {
 	int i;
 
-	if (e->channel == 0 && input_ended) {
-		agent_server_done = 1;
-		return 0;
-	}
-	if (e->channel == 0) {
-		log_error("the agent's server thread ended");
-		return -1;
-	}
-	if (e->kind == CHANNEL_FORK)
-		children_collect(e->pid);
-	else
-		pthread_detach(e->thread);
-	/* After the end of the input nobody waits for answers (and the host may be gone). */
-	for (i = 0; i < e->pending_count && !input_ended; i++) {
-		if (frame_send_error(c, e->channel, e->pending[i], E_UNKNOWN_CHANNEL, 0,
-				     "the worker on channel %u ended before it answered request %u", e->channel,
-				     e->pending[i]) < 0)
+	for (i = 0; i < e->pending_count; i++) {
+		if (frame_send_error(c->out_fd, e->channel, e->pending[i], E_UNKNOWN_CHANNEL, 0,
+				     "%s on channel %u ended before it answered request %u%s", who, e->channel,
+				     e->pending[i], then) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+/*
+ * Channel 0's server ended: the router ends with it (KEEP_GOING while the input ended and channel 0
+ * served it all is not a case: that is the normal end). Its thread ending by itself (a SYSCALL exit)
+ * is fatal for the agent: without channel 0 nothing can spawn, kill or shut down any more.
+ */
+static int agent_server_ended(const struct conn *c, const struct ended *e)
+{
+	if (e->end == KEEPER_THREAD_EXITED) {
+		log_error("the agent's server thread (channel 0) ended by itself; the agent ends");
+		if (!input_ended)
+			answer_pending(c, e, "the agent's server thread", ": the agent ends");
+		return SERVE_FAILED;
+	}
+	if (e->end == SERVE_INPUT_ENDED && !input_ended) {
+		log_error("the agent's server (channel 0) lost its input; the agent ends");
+		return SERVE_FAILED;
+	}
+	return e->end;
+}
+
+/*
+ * A server ended by itself (a worker's process crashed, or a SYSCALL ended its process or thread):
+ * nobody else waits for it, so the router lets it go and answers every request it had not answered.
+ * Returns KEEP_GOING, or how the router ends when channel 0's server ended.
+ */
+static int channel_ended(const struct conn *c, const struct ended *e)
+{
+	if (e->channel == 0)
+		return agent_server_ended(c, e);
+	if (e->kind == CHANNEL_FORK)
+		children_collect(e->pid);
+	/* After the end of the input nobody waits for answers (and the host may be gone). */
+	if (!input_ended && answer_pending(c, e, "the worker", "") < 0)
+		return SERVE_FAILED;
+	return KEEP_GOING;
+}
+
+/*
+ * Interrupts, again every INTERRUPT_RETRY_MS, the server of each channel whose oldest unanswered
+ * request (the one it serves) was cancelled: a signal that came just before a blocking call began is
+ * lost, the next one is not. Returns the time until the next round, -1 for none.
+ */
+static int interrupt_cancelled(void)
+{
+	int64_t now = now_ms(), next = -1;
+	int i;
+
+	channels_lock();
+	for (i = 0; i < MAX_CHANNELS; i++) {
+		struct channel *ch = channels_slot(i);
+
+		if (!ch->used || ch->ending || ch->pending_count == 0 || !is_cancelling(ch, ch->pending[0]))
+			continue;
+		if (now >= ch->next_interrupt) {
+			interrupt_server(ch);
+			ch->next_interrupt = now + INTERRUPT_RETRY_MS;
+		}
+		if (next < 0 || ch->next_interrupt < next)
+			next = ch->next_interrupt;
+	}
+	channels_unlock();
+	return next < 0 ? -1 : (int)(next - now);
 }
 
 /* ---- the loop ---- */
@@ -325,9 +454,10 @@ static void forget_ended(void)
 static int build_poll_set(const struct conn *c, struct poll_set *set)
 {
 	int64_t now = now_ms();
-	int timeout = -1, i;
+	int timeout = -1, interrupt_in, i;
 
 	forget_ended();
+	interrupt_in = interrupt_cancelled();
 	set->n = 0;
 	set->port = -1;
 	if (!input_ended && blocked < 0 && now >= hangup_until) {
@@ -354,6 +484,8 @@ static int build_poll_set(const struct conn *c, struct poll_set *set)
 		};
 	}
 	channels_unlock();
+	if (interrupt_in >= 0 && (timeout < 0 || interrupt_in < timeout))
+		timeout = interrupt_in;
 	return timeout;
 }
 
@@ -363,19 +495,24 @@ static void note_ended(const struct channel *ch, struct ended *e)
 	e->channel = ch->number;
 	e->kind = ch->kind;
 	e->pid = ch->pid;
-	e->thread = ch->thread;
+	e->end = KEEPER_RUNNING;
+	if (ch->keeper != NULL) {
+		/* The keeper closed the server's socket after the thread ended: the end is known. */
+		e->end = keeper_end(ch->keeper);
+		keeper_release(ch->keeper);
+	}
 	e->pending_count = ch->pending_count;
 	memcpy(e->pending, ch->pending, (size_t)ch->pending_count * sizeof ch->pending[0]);
 }
 
 /*
  * Flushes queues that can take more, takes in the servers' answers and forgets servers that hung up;
- * -1 when the agent cannot go on.
+ * KEEP_GOING, or how the router ends (channel 0's server ended).
  */
 static int serve_channels(const struct conn *c, const struct poll_set *set)
 {
 	static struct ended e;	/* large: not on the stack */
-	int i;
+	int i, end;
 
 	for (i = 0; i < set->n; i++) {
 		struct channel *ch;
@@ -400,10 +537,11 @@ static int serve_channels(const struct conn *c, const struct poll_set *set)
 			}
 		}
 		channels_unlock();
-		if (gone && channel_ended(c, &e) < 0)
-			return -1;
+		end = gone ? channel_ended(c, &e) : KEEP_GOING;
+		if (end != KEEP_GOING)
+			return end;
 	}
-	return 0;
+	return KEEP_GOING;
 }
 
 /* SERVE_INPUT_ENDED or SERVE_FAILED when the input ended or failed, else KEEP_GOING. */
@@ -470,12 +608,9 @@ int router_run(const struct conn *c)
 		}
 		if (set.p[set.children].revents & POLLIN)
 			children_reap();
-		if (serve_channels(c, &set) < 0)
-			return SERVE_FAILED;
-		if (agent_server_done) {
-			pthread_join(agent_thread, NULL);
-			return SERVE_INPUT_ENDED;
-		}
+		end = serve_channels(c, &set);
+		if (end != KEEP_GOING)
+			return end;
 		end = input_ended ? SERVE_INPUT_ENDED : read_input(c, &set);
 		if (end == SERVE_INPUT_ENDED) {
 			input_ended = 1;

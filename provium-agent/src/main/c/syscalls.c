@@ -1,6 +1,5 @@
 #include "syscalls.h"
 
-#include "server.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -189,7 +188,7 @@ static int64_t invoke(const struct call *c)
 	return result == -1 ? -(int64_t)errno : (int64_t)result;
 }
 
-static int send_result(struct server *s, const struct frame *f, const struct call *c, int64_t result)
+static int send_result(const struct request *r, const unsigned char *arena, const struct call *c, int64_t result)
 {
 	unsigned char head[9], lengths[SYSCALL_MAX_BUFFERS][4];
 	struct encoder e = { .buf = head, .cap = sizeof head };
@@ -205,7 +204,7 @@ static int send_result(struct server *s, const struct frame *f, const struct cal
 		enc_u32(&le, b->size);
 		iov[n].iov_base = lengths[count];
 		iov[n++].iov_len = 4;
-		iov[n].iov_base = s->arena + b->offset;
+		iov[n].iov_base = (void *)(arena + b->offset);
 		iov[n++].iov_len = b->size;
 		count++;
 	}
@@ -213,21 +212,27 @@ static int send_result(struct server *s, const struct frame *f, const struct cal
 	enc_u8(&e, (uint8_t)count);
 	iov[0].iov_base = head;
 	iov[0].iov_len = e.len;
-	return frame_send_iov(&s->conn, T_SYSCALL_RESULT, 0, f->channel, f->id, iov, n);
+	return reply_iov(r, T_SYSCALL_RESULT, 0, iov, n);
 }
 
-int syscalls_request(struct server *s, struct frame *f)
+int syscalls_request(unsigned char **arena, struct request *r)
 {
 	struct call c;
 	char why[256];
+	int64_t result;
 
 	memset(&c, 0, sizeof c);
-	c.name = f->type == T_SYSCALL ? "SYSCALL" : "IOCTL";
-	if (decode(&c, f, why, sizeof why) < 0)
-		return frame_send_error(&s->conn, f->channel, f->id, E_MALFORMED, 0, "%s", why);
-	if (s->arena == NULL && (s->arena = malloc(SYSCALL_ARENA_SIZE)) == NULL)
-		return frame_send_error(&s->conn, f->channel, f->id, E_OS_ERROR, ENOMEM,
-					"%s: no memory for the %u-byte buffer arena", c.name, (unsigned)SYSCALL_ARENA_SIZE);
-	prepare(&c, s->arena);
-	return send_result(s, f, &c, invoke(&c));
+	c.name = r->f->type == T_SYSCALL ? "SYSCALL" : "IOCTL";
+	if (decode(&c, r->f, why, sizeof why) < 0)
+		return reply_error(r, E_MALFORMED, 0, "%s", why);
+	if (*arena == NULL && (*arena = malloc(SYSCALL_ARENA_SIZE)) == NULL)
+		return reply_error(r, E_OS_ERROR, ENOMEM, "%s: no memory for the %u-byte buffer arena", c.name,
+				   (unsigned)SYSCALL_ARENA_SIZE);
+	prepare(&c, *arena);
+	result = invoke(&c);
+	if (result == -EINTR && request_stopped(r) == STOP_CANCELLED)
+		return reply_error(r, E_CANCELLED, 0,
+				   "%s %llu (request %u on channel %u) was cancelled by the host: the call was interrupted (-EINTR)",
+				   c.name, (unsigned long long)c.number, r->f->id, r->f->channel);
+	return send_result(r, *arena, &c, result);
 }

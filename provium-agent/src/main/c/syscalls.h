@@ -6,7 +6,7 @@
 #ifndef PROVIUM_SYSCALLS_H
 #define PROVIUM_SYSCALLS_H
 
-#include "protocol.h"
+#include "request.h"
 
 #define SYSCALL_MAX_ARGS 6
 #define SYSCALL_MAX_BUFFERS 64
@@ -15,8 +15,10 @@
 /* All buffers of one call, each rounded up to SYSCALL_ALIGN; the reply then fits in one frame. */
 #define SYSCALL_ARENA_SIZE (FRAME_MAX_PAYLOAD - 4096)
 
-struct server;
-
-int syscalls_request(struct server *s, struct frame *f);
+/*
+ * Serves SYSCALL and IOCTL; `arena` is the server's, allocated on first use (SYSCALL_ARENA_SIZE bytes).
+ * A call interrupted by a CANCEL (-EINTR) is answered ERROR CANCELLED.
+ */
+int syscalls_request(unsigned char **arena, struct request *r);
 
 #endif

@@ -28,7 +28,9 @@ import java.util.function.Supplier;
  * stopped with {@link #shutdown()} or {@link #kill()}; {@link #close()} kills a guest still running.
  * Operations in the wrong state fail with a message naming the state. Trouble with the guest (QEMU
  * gone, kernel panic, no answer in time) is a {@link VmException} carrying the console tail, and the
- * console log is then kept.
+ * console log is then kept. An operation that runs out of time is cancelled in the agent; the guest
+ * stays usable when the agent ended it, and is failed (stopped) when it did not, since its channel would
+ * serve nothing else.
  */
 @API(status = STABLE)
 public final class Vm extends ChannelOperations implements AutoCloseable {
@@ -268,7 +270,9 @@ public final class Vm extends ChannelOperations implements AutoCloseable {
         } catch (AgentException e) {
             VmException failure = running.trouble(what + " failed: " + e.getMessage(), e);
             // The agent serves one request at a time: after a request it never finished, nothing else would be.
-            boolean channelStuck = e instanceof AgentTimeoutException || e instanceof AgentOverflowException;
+            // A timed-out request that the agent ended when the client cancelled it leaves the channel free.
+            boolean channelStuck = e instanceof AgentTimeoutException timeout && !timeout.requestEnded()
+                    || e instanceof AgentOverflowException;
             if (!running.qemu().isAlive() || agentChannel && channelStuck) {
                 stop(State.FAILED);
             }

@@ -3,7 +3,9 @@ package dev.provium.vm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.provium.guest.AgentErrorException;
 import dev.provium.guest.ExecResult;
+import dev.provium.guest.SyscallRequest;
 import dev.provium.config.ProviumConfig;
 
 import java.io.IOException;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Real guests under QEMU (TCG here): the default kernel, the real agent, real devices. */
 class VmLifecycleTest {
+    private static final long SYS_EXIT = 60;
     @TempDir
     static Path project;
     private static VmService service;
@@ -122,17 +125,34 @@ class VmLifecycleTest {
     }
 
     @Test
-    void anOperationTheAgentNeverAnswersTimesOutAndFailsTheGuest() {
+    void anOperationThatTimesOutIsCancelledAndTheGuestStaysUsable() {
         try (Vm vm = service.create()) {
             vm.boot();
             vm.operationTimeout(Duration.ofSeconds(2));
             assertThatThrownBy(() -> vm.readFile("/dev/kmsg")) // never reaches end of file
                     .isInstanceOf(VmException.class)
                     .hasMessageContaining("read_file /dev/kmsg failed")
-                    .hasMessageContaining("within 2s");
-            assertThat(vm.state()).isEqualTo(Vm.State.FAILED);
+                    .hasMessageContaining("timed out after 2s")
+                    .hasMessageContaining("the request was cancelled");
+            assertThat(vm.state()).isEqualTo(Vm.State.RUNNING);
+            assertThat(text(vm.exec("echo still here"))).isEqualTo("still here");
+        }
+    }
+
+    @Test
+    void anAgentWhoseServerThreadEndsPowersTheGuestOffInsteadOfHanging() {
+        try (Vm vm = service.create()) {
+            vm.boot();
             long pid = vm.qemuPid().orElseThrow();
-            assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("QEMU of the failed guest").isEmpty();
+            assertThatThrownBy(() -> vm.syscall(SyscallRequest.syscall(SYS_EXIT).args(60).build()))
+                    .isInstanceOf(AgentErrorException.class)
+                    .hasMessageContaining("the agent's server thread on channel 0 ended before it answered request")
+                    .hasMessageContaining("the agent ends");
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::onExit).orElseThrow())
+                    .as("QEMU ends: the guest powers off")
+                    .succeedsWithin(Duration.ofSeconds(30));
+            assertThatThrownBy(() -> vm.exec("true")).isInstanceOf(VmException.class);
+            assertThat(vm.state()).isEqualTo(Vm.State.FAILED);
         }
     }
 

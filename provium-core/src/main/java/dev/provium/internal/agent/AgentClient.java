@@ -42,14 +42,23 @@ import org.slf4j.LoggerFactory;
  * Unix-domain socket to a VM's virtio-serial port, or the stdin/stdout of an agent run on the host.
  *
  * <p>A daemon reader thread routes each reply to the call waiting for its request id, so calls from
- * several threads may be in flight at once. Every call has a timeout; when the stream ends or breaks,
- * pending and later calls fail with {@link AgentDisconnectedException}.
+ * several threads may be in flight at once. Every call has a timeout: when it passes, the client
+ * cancels the request in the agent (CANCEL; not HELLO, which only finds out whether the agent is there), waits up to {@link #CANCEL_GRACE} for the agent to end it,
+ * and reports the timeout ({@link ExecResult#timedOut()} for exec, {@link AgentTimeoutException} for
+ * the others); the connection stays usable. A call abandoned for another reason (its reply overflows,
+ * the thread is interrupted) is cancelled as well. When the stream ends or breaks, pending and later
+ * calls fail with {@link AgentDisconnectedException}.
  */
 @API(status = INTERNAL)
 public final class AgentClient implements AutoCloseable {
     public static final int PROTOCOL_VERSION = Protocol.VERSION;
     /** Added to an exec's guest-side timeout for the host's wait: the agent needs time to kill and report. */
     public static final Duration EXEC_TIMEOUT_MARGIN = Duration.ofSeconds(5);
+    /**
+     * After a call's deadline the client cancels the request (protocol CANCEL) and waits this long for
+     * the agent to end it, so that its channel is free for the next request.
+     */
+    public static final Duration CANCEL_GRACE = Duration.ofSeconds(2);
 
     private static final Logger log = LoggerFactory.getLogger(AgentClient.class);
     private static final int UNSOLICITED_ERRORS_KEPT = 64;
@@ -78,6 +87,7 @@ public final class AgentClient implements AutoCloseable {
     private final AtomicReference<AgentDisconnectedException> disconnected = new AtomicReference<>();
     private volatile boolean shutdownAcknowledged;
     private volatile Duration execTimeoutMargin = EXEC_TIMEOUT_MARGIN;
+    private volatile Duration cancelGrace = CANCEL_GRACE;
 
     private AgentClient(ReadableByteChannel in, WritableByteChannel out, String name) {
         this.name = name;
@@ -124,7 +134,13 @@ public final class AgentClient implements AutoCloseable {
 
     Hello hello(int version, Duration timeout) {
         byte[] payload = new PayloadBuilder().u32(version).build();
-        Frame reply = call(Protocol.AGENT_CHANNEL, "hello", Protocol.HELLO, payload, timeout, Protocol.HELLO_OK, this::unexpected);
+        Frame reply;
+        // Not cancelled on timeout: an agent that does not answer HELLO is not there yet (see AgentConnector).
+        try (Call call = register(Protocol.AGENT_CHANNEL, nextRequestId(), "hello")) {
+            send(call, call.frame(Protocol.HELLO, 0, payload));
+            reply = expect(call, awaitFinal(call, deadline(timeout), describe(timeout), this::unexpected),
+                    Protocol.HELLO_OK);
+        }
         PayloadReader fields = new PayloadReader(reply);
         int agentVersion = (int) fields.u32("version");
         long pid = fields.u32("pid");
@@ -144,9 +160,12 @@ public final class AgentClient implements AutoCloseable {
     /**
      * Runs {@code /bin/sh -c command} in the guest. The agent kills the command when {@code timeout}
      * expires (the result then has {@link ExecResult#timedOut()}); the host waits
-     * {@link #EXEC_TIMEOUT_MARGIN} longer for that report before it fails with
-     * {@link AgentTimeoutException}. The timeout must be between 1 ms and 2^32-1 ms. Requests sent
-     * while a command runs are served after it ends.
+     * {@link #EXEC_TIMEOUT_MARGIN} longer for that report, then cancels the request (the agent kills
+     * the command's process group) and returns a result with {@link ExecResult#timedOut()} as well,
+     * holding the output that arrived; only when the agent does not end the request within
+     * {@link #CANCEL_GRACE} either does it fail with {@link AgentTimeoutException} (the channel may be
+     * stuck). The timeout must be between 1 ms and 2^32-1 ms. Requests sent while a command runs are
+     * served after it ends.
      */
     public ExecResult exec(String command, Duration timeout) {
         return exec(Protocol.AGENT_CHANNEL, command, timeout);
@@ -167,15 +186,44 @@ public final class AgentClient implements AutoCloseable {
         Frame exit;
         try (Call call = register(channel, nextRequestId(), what)) {
             send(call, call.frame(Protocol.EXEC, 0, payload));
-            exit = expect(call, awaitFinal(call, deadline(wait), within, output), Protocol.EXIT);
+            try {
+                exit = awaitFinal(call, deadline(wait), within, output);
+            } catch (AgentTimeoutException e) {
+                return cancelledExec(call, output, within);
+            } catch (AgentDisconnectedException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                cancel(call, output);
+                throw e;
+            }
+            exit = expect(call, exit, Protocol.EXIT);
         }
+        return execResult(exit, output);
+    }
+
+    /** The result of an exec whose host-side wait ran out: cancelled, and timed out whatever the agent says. */
+    private ExecResult cancelledExec(Call call, OutputCollector output, String within) {
+        Frame last = cancel(call, output);
+        requireConnected(call);
+        if (last != null && last.type() == Protocol.EXIT) {
+            ExecResult result = execResult(last, output);
+            return new ExecResult(result.exitCode(), output.stdout(), output.stderr(), true, result.signal());
+        }
+        // Not a result: the command may still run and hold the channel, which the caller must know.
+        throw new AgentTimeoutException(call.what + " timed out after " + within + " on agent " + name
+                + "; the request was cancelled, but the agent did not end it within " + describe(cancelGrace)
+                + " (its channel may stay busy)", false);
+    }
+
+    private static ExecResult execResult(Frame exit, OutputCollector output) {
         PayloadReader fields = new PayloadReader(exit);
         int exitCode = fields.i32("exit code");
         int flags = fields.u8("flags");
         int signal = fields.u8("signal");
         fields.end();
         return new ExecResult(exitCode, output.stdout(), output.stderr(),
-                (flags & Protocol.EXIT_TIMED_OUT) != 0, (flags & Protocol.EXIT_SIGNALED) != 0 ? signal : 0);
+                (flags & (Protocol.EXIT_TIMED_OUT | Protocol.EXIT_CANCELLED)) != 0,
+                (flags & Protocol.EXIT_SIGNALED) != 0 ? signal : 0);
     }
 
     /**
@@ -222,7 +270,7 @@ public final class AgentClient implements AutoCloseable {
                 send(call, call.frame(Protocol.WRITE_FILE, Protocol.FLAG_MORE, payload));
                 sent = sendData(call, data, deadline, timeout);
             }
-            Frame done = expect(call, awaitFinal(call, deadline, describe(timeout), this::unexpected), Protocol.DONE);
+            Frame done = expect(call, awaitOrCancel(call, deadline, timeout, this::unexpected), Protocol.DONE);
             PayloadReader fields = new PayloadReader(done);
             long written = fields.u64("byte count");
             fields.end();
@@ -449,8 +497,100 @@ public final class AgentClient implements AutoCloseable {
             Consumer<Frame> partials) {
         try (Call call = register(channel, nextRequestId(), what)) {
             send(call, call.frame(type, 0, payload));
-            return expect(call, awaitFinal(call, deadline(timeout), describe(timeout), partials), finalType);
+            return expect(call, awaitOrCancel(call, deadline(timeout), timeout, partials), finalType);
         }
+    }
+
+    /**
+     * {@link #awaitFinal}, and when the deadline passes or the call is abandoned (its partial replies
+     * fail, the thread is interrupted), cancels the request before it throws.
+     */
+    private Frame awaitOrCancel(Call call, long deadline, Duration timeout, Consumer<Frame> partials) {
+        try {
+            return awaitFinal(call, deadline, describe(timeout), partials);
+        } catch (AgentTimeoutException e) {
+            Frame last = cancel(call, partials);
+            requireConnected(call);
+            throw new AgentTimeoutException(call.what + " timed out after " + describe(timeout) + " on agent " + name
+                    + "; the request was cancelled" + (last != null ? ""
+                            : ", but the agent did not end it within " + describe(cancelGrace)
+                                    + " (its channel may stay busy)"),
+                    last != null);
+        } catch (AgentDisconnectedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            cancel(call, partials);
+            throw e;
+        }
+    }
+
+    /**
+     * Sends CANCEL for the call's request and waits up to the grace for its final reply, handing what
+     * comes before it to {@code partials} (whose failures no longer matter). Returns that final reply, or
+     * null when none came: the agent did not end the request in time, had answered it already (the
+     * answer was then taken before), or the connection is gone.
+     */
+    private Frame cancel(Call call, Consumer<Frame> partials) {
+        Call cancel = new Call(call.channel, nextRequestId(), "cancel " + call.what, call.inbox);
+        if (pending.putIfAbsent(cancel.key, cancel) != null) {
+            return null;
+        }
+        try {
+            byte[] payload = new PayloadBuilder().u16(call.channel).u32(call.requestId & 0xFFFF_FFFFL).build();
+            writer.write(cancel.frame(Protocol.CANCEL, 0, payload));
+            if (Thread.currentThread().isInterrupted()) {
+                return null;
+            }
+            return awaitCancelled(call, cancel, partials);
+        } catch (IOException e) {
+            disconnect(new AgentDisconnectedException("writing to agent " + name + " failed: " + e, e));
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } finally {
+            pending.remove(cancel.key, cancel);
+        }
+    }
+
+    private Frame awaitCancelled(Call call, Call cancel, Consumer<Frame> partials) throws InterruptedException {
+        long deadline = deadline(cancelGrace);
+        Consumer<Frame> rest = partials;
+        while (true) {
+            long left = deadline - System.nanoTime();
+            Frame frame = left > 0 ? call.inbox.poll(left, TimeUnit.NANOSECONDS) : null;
+            if (frame == null || frame == GONE) {
+                return null;
+            }
+            if (frame.requestId() == cancel.requestId) {
+                // NOT_PENDING: the request's final reply, if any, was sent before this one and taken already.
+                if (frame.type() == Protocol.CANCEL_STATUS && frame.payload().length == 1
+                        && frame.payload()[0] == Protocol.CANCEL_NOT_PENDING) {
+                    return null;
+                }
+                continue;
+            }
+            if (Protocol.isFinal(frame.type())) {
+                return frame;
+            }
+            try {
+                rest.accept(frame);
+            } catch (RuntimeException e) {
+                rest = ignored -> { };
+            }
+        }
+    }
+
+    private void requireConnected(Call call) {
+        AgentDisconnectedException reason = disconnected.get();
+        if (reason != null) {
+            throw new AgentDisconnectedException("agent " + name + " disconnected while waiting for a reply to "
+                    + call.what + ": " + reason.getMessage(), reason);
+        }
+    }
+
+    void setCancelGrace(Duration grace) {
+        cancelGrace = grace;
     }
 
     private Call register(int channel, int requestId, String what) {
@@ -636,13 +776,19 @@ public final class AgentClient implements AutoCloseable {
         final int requestId;
         final long key;
         final String what;
-        final BlockingQueue<Frame> inbox = new LinkedBlockingQueue<>();
+        final BlockingQueue<Frame> inbox;
 
         Call(int channel, int requestId, String what) {
+            this(channel, requestId, what, new LinkedBlockingQueue<>());
+        }
+
+        /** A call whose replies go to another call's inbox: a CANCEL and the request it cancels. */
+        Call(int channel, int requestId, String what, BlockingQueue<Frame> inbox) {
             this.channel = channel;
             this.requestId = requestId;
             this.key = key(channel, requestId);
             this.what = what;
+            this.inbox = inbox;
         }
 
         Frame frame(int type, int flags, byte[] payload) {

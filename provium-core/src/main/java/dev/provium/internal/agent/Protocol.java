@@ -2,7 +2,7 @@ package dev.provium.internal.agent;
 
 /** Every number of the wire protocol (provium-agent/PROTOCOL.md), in one place. */
 final class Protocol {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     static final byte[] MAGIC = {'P', 'R', 'V', 'M'};
     static final int HEADER_SIZE = 20;
@@ -30,6 +30,8 @@ final class Protocol {
     static final int SPAWN = 0x0D;
     static final int KILL_WORKER = 0x0E;
     static final int DMESG = 0x0F;
+    /** Served by the agent's router on any channel: u16 channel, u32 request id of the request to cancel. */
+    static final int CANCEL = 0x10;
 
     // Replies, agent -> host.
     static final int HELLO_OK = 0x81;
@@ -43,6 +45,8 @@ final class Protocol {
     static final int JOB_STARTED = 0x8A;
     static final int JOB_STATUS = 0x8B;
     static final int SPAWNED = 0x8D;
+    /** u8 state: {@link #CANCEL_REQUESTED} or {@link #CANCEL_NOT_PENDING}. */
+    static final int CANCEL_STATUS = 0x90;
     static final int ERROR = 0xFF;
 
     static final int STDOUT = 1;
@@ -50,6 +54,12 @@ final class Protocol {
 
     static final int EXIT_SIGNALED = 0x01;
     static final int EXIT_TIMED_OUT = 0x02;
+    static final int EXIT_CANCELLED = 0x04;
+
+    /** The request was in flight: it was told to stop, and its own final reply follows. */
+    static final int CANCEL_REQUESTED = 0;
+    /** The request was not in flight: answered already, or never sent. */
+    static final int CANCEL_NOT_PENDING = 1;
 
     static final int JOB_SIGNALED = 0x01;
     static final int JOB_RUNNING = 0x02;
@@ -73,10 +83,11 @@ final class Protocol {
     static final int UNEXPECTED = 9;
     static final int NOT_FOUND = 10;
     static final int LIMIT = 11;
+    static final int CANCELLED = 12;
 
     private static final String[] ERROR_NAMES = {
         null, "BAD_FRAME", "TOO_LARGE", "UNKNOWN_TYPE", "MALFORMED", "VERSION_MISMATCH",
-        "OS_ERROR", "TRUNCATED", "UNKNOWN_CHANNEL", "UNEXPECTED", "NOT_FOUND", "LIMIT",
+        "OS_ERROR", "TRUNCATED", "UNKNOWN_CHANNEL", "UNEXPECTED", "NOT_FOUND", "LIMIT", "CANCELLED",
     };
 
     private Protocol() {}
@@ -107,6 +118,7 @@ final class Protocol {
             case SPAWN -> "SPAWN";
             case KILL_WORKER -> "KILL_WORKER";
             case DMESG -> "DMESG";
+            case CANCEL -> "CANCEL";
             case HELLO_OK -> "HELLO_OK";
             case OUTPUT -> "OUTPUT";
             case EXIT -> "EXIT";
@@ -117,6 +129,7 @@ final class Protocol {
             case JOB_STARTED -> "JOB_STARTED";
             case JOB_STATUS -> "JOB_STATUS";
             case SPAWNED -> "SPAWNED";
+            case CANCEL_STATUS -> "CANCEL_STATUS";
             case ERROR -> "ERROR";
             default -> String.format("type 0x%02X", type);
         };

@@ -46,24 +46,73 @@ class AgentClientFakePeerTest {
     }
 
     @Test
-    void noReplyInTimeIsATimeoutNamingTheRequest() {
+    void noReplyInTimeIsATimeoutThatCancelsTheRequest() throws Exception {
+        client.setCancelGrace(Duration.ofMillis(100));
+
         assertThatThrownBy(() -> client.ping(new byte[0], Duration.ofMillis(200)))
-                .isInstanceOf(AgentTimeoutException.class)
-                .hasMessage("no reply to ping within 200ms from agent fake");
+                .isInstanceOfSatisfying(AgentTimeoutException.class, e -> assertThat(e.requestEnded()).isFalse())
+                .hasMessage("ping timed out after 200ms on agent fake; the request was cancelled, but the agent"
+                        + " did not end it within 100ms (its channel may stay busy)");
+        Frame ping = peerIn.read();
+        assertCancels(peerIn.read(), ping);
         assertThat(client.isConnected()).isTrue();
     }
 
     @Test
-    void execTimeoutNamesTheCommandAndBothWaits() {
+    void aTimedOutRequestThatTheAgentEndsOnCancelLeavesTheChannelFree() throws Exception {
+        CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(
+                () -> client.readFile("/dev/zero", Duration.ofMillis(200)));
+        Frame request = peerIn.read();
+        Frame cancel = peerIn.read();
+        assertCancels(cancel, request);
+        peerOut.write(Frame.of(Protocol.CANCEL_STATUS, cancel.requestId(), new byte[] {Protocol.CANCEL_REQUESTED}));
+        peerOut.write(Frame.of(Protocol.ERROR, request.requestId(), new PayloadBuilder()
+                .u16(Protocol.CANCELLED).i32(0).str("READ_FILE was cancelled by the host").build()));
+
+        assertThatThrownBy(() -> read.get(10, TimeUnit.SECONDS))
+                .cause()
+                .isInstanceOfSatisfying(AgentTimeoutException.class, e -> assertThat(e.requestEnded()).isTrue())
+                .hasMessage("read_file /dev/zero timed out after 200ms on agent fake; the request was cancelled");
+    }
+
+    @Test
+    void anExecWhoseWaitRunsOutIsCancelledAndReportedAsTimedOut() throws Exception {
         client.setExecTimeoutMargin(Duration.ofMillis(100));
         CompletableFuture<ExecResult> exec = CompletableFuture.supplyAsync(
                 () -> client.exec("sleep 1000", Duration.ofMillis(200)));
+        Frame request = peerIn.read();
+        peerOut.write(Frame.of(Protocol.OUTPUT, request.requestId(), new byte[] {Protocol.STDOUT, 'h', 'i'}));
+        assertCancels(peerIn.read(), request);
+        peerOut.write(Frame.of(Protocol.EXIT, request.requestId(), new PayloadBuilder()
+                .i32(137).u8(Protocol.EXIT_CANCELLED | Protocol.EXIT_SIGNALED).u8(9).build()));
 
-        assertThatThrownBy(() -> exec.get(30, TimeUnit.SECONDS))
-                .cause()
-                .isInstanceOf(AgentTimeoutException.class)
-                .hasMessage("no reply to exec `sleep 1000` within 300ms (guest-side timeout 200ms + 100ms margin)"
-                        + " from agent fake");
+        ExecResult result = exec.get(10, TimeUnit.SECONDS);
+        assertThat(result.timedOut()).isTrue();
+        assertThat(result.exitCode()).isEqualTo(137);
+        assertThat(result.signal()).isEqualTo(9);
+        assertThat(result.stdoutText()).isEqualTo("hi");
+    }
+
+    @Test
+    void anExecThatTheAgentDoesNotEndOnCancelIsATimeout() throws Exception {
+        client.setExecTimeoutMargin(Duration.ofMillis(100));
+        client.setCancelGrace(Duration.ofMillis(100));
+
+        assertThatThrownBy(() -> client.exec("sleep 1000", Duration.ofMillis(200)))
+                .isInstanceOfSatisfying(AgentTimeoutException.class, e -> assertThat(e.requestEnded()).isFalse())
+                .hasMessage("exec `sleep 1000` timed out after 300ms (guest-side timeout 200ms + 100ms margin) on agent"
+                        + " fake; the request was cancelled, but the agent did not end it within 100ms (its channel"
+                        + " may stay busy)");
+        Frame request = peerIn.read();
+        assertCancels(peerIn.read(), request);
+    }
+
+    private static void assertCancels(Frame cancel, Frame request) {
+        assertThat(cancel.type()).isEqualTo(Protocol.CANCEL);
+        PayloadReader fields = new PayloadReader(cancel);
+        assertThat(fields.u16("channel")).isEqualTo(request.channel());
+        assertThat((int) fields.u32("request id")).isEqualTo(request.requestId());
+        fields.end();
     }
 
     @Test

@@ -59,16 +59,15 @@ class AgentClientTest {
 
         assertThat(hello.version()).isEqualTo(AgentClient.PROTOCOL_VERSION);
         assertThat(hello.pid()).isEqualTo(hostAgent.agent().process.pid());
-        assertThat(hello.capabilities()).contains("exec", "read_file", "write_file", "shutdown", "ping");
+        assertThat(hello.capabilities()).contains("exec", "read_file", "write_file", "shutdown", "ping", "cancel");
     }
 
     @Test
     void aVersionMismatchNamesBothVersions() {
-        assertThatThrownBy(() -> client.hello(2, TIMEOUT))
+        assertThatThrownBy(() -> client.hello(1, TIMEOUT))
                 .isInstanceOfSatisfying(AgentErrorException.class,
                         e -> assertThat(e.codeName()).isEqualTo("VERSION_MISMATCH"))
-                .hasMessageContaining("protocol 2")
-                .hasMessageContaining("protocol 1");
+                .hasMessageContaining("host speaks protocol 1, agent speaks protocol 2");
     }
 
     @Test

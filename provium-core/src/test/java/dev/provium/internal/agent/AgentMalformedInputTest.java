@@ -16,6 +16,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Tag("agent-protocol")
 class AgentMalformedInputTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    static final String FUZZ_FRAMES_PROPERTY = "provium.fuzz.frames";
+    static final String FUZZ_SECONDS_PROPERTY = "provium.fuzz.seconds";
+    private static final int FUZZ_CHECK_EVERY = 10_000;
 
     @RegisterExtension
     final RunningAgent hostAgent = new RunningAgent();
@@ -107,18 +110,29 @@ class AgentMalformedInputTest {
         assertThat(client.nextUnsolicitedError(TIMEOUT).codeName()).isEqualTo("BAD_FRAME");
     }
 
+    /**
+     * Seeded fuzz: {@value #FUZZ_FRAMES_PROPERTY} items (default 5000) for at most
+     * {@value #FUZZ_SECONDS_PROPERTY} seconds (default 2, 0: no limit); {@code -Pstress} sends 100,000.
+     * Every {@value #FUZZ_CHECK_EVERY} items, and at the end, the agent must still answer.
+     */
     @Test
     void fuzz() {
         long seed = Long.getLong("provium.fuzz.seed", System.nanoTime());
-        System.out.println("AgentMalformedInputTest.fuzz seed " + seed + " (repeat with -Dprovium.fuzz.seed=" + seed + ")");
+        int frames = Integer.getInteger(FUZZ_FRAMES_PROPERTY, 5000);
+        long seconds = Long.getLong(FUZZ_SECONDS_PROPERTY, 2);
+        System.out.println("AgentMalformedInputTest.fuzz seed " + seed + " (repeat with -Dprovium.fuzz.seed=" + seed
+                + "), up to " + frames + " items" + (seconds > 0 ? " or " + seconds + " s" : ""));
         FrameFuzzer fuzzer = new FrameFuzzer(new Random(seed));
-        long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         int items = 0;
         long bytes = 0;
-        for (; items < 5000 && System.nanoTime() < end; items++) {
+        for (; items < frames && (seconds == 0 || System.nanoTime() < end); items++) {
             byte[] next = fuzzer.next();
             client.sendRaw(next);
             bytes += next.length;
+            if (items > 0 && items % FUZZ_CHECK_EVERY == 0) {
+                assertPingWorksOnceTheAgentGaveUpOnAPartialFrame();
+            }
         }
         System.out.println("fuzz sent " + items + " items, " + bytes + " bytes");
 

@@ -41,6 +41,7 @@ class AgentWorkersTest {
     private static final long SYS_SETUID = 105;
     private static final long SYS_FCNTL = 72;
     private static final long SYS_EXIT = 60;
+    private static final long SYS_POLL = 7;
     private static final long F_GETFD = 1;
     private static final long NOBODY = 65534;
 
@@ -182,6 +183,60 @@ class AgentWorkersTest {
     }
 
     @Test
+    void aThreadWorkerThatEndsItsThreadIsNoticedAtOnce() throws Exception {
+        try (RawAgent raw = new RawAgent(hostAgent.dir(), "AgentWorkersTest-threadExits")) {
+            int spawn = raw.nextId();
+            raw.send(Frame.of(Protocol.SPAWN, spawn, new byte[] {1}));
+            Frame spawned = raw.reply(Protocol.AGENT_CHANNEL, spawn, TIMEOUT);
+            assertThat(spawned.type()).isEqualTo(Protocol.SPAWNED);
+            int channel = new PayloadReader(spawned).u16("channel");
+            int exit = raw.nextId();
+            int ping = raw.nextId();
+
+            raw.send(new Frame(Protocol.SYSCALL, 0, channel, exit, AgentChannel.payload(SyscallRequest.syscall(SYS_EXIT).args(0).build())),
+                    new Frame(Protocol.PING, 0, channel, ping, new byte[] {7}));
+
+            List<Frame> frames = raw.until(channel, ping, TIMEOUT);
+            assertThat(frames).extracting(Frame::requestId).containsExactly(exit, ping);
+            for (Frame frame : frames) {
+                AgentErrorException error = AgentClient.decodeError(frame);
+                assertThat(error.codeName()).isEqualTo("UNKNOWN_CHANNEL");
+                assertThat(error.agentMessage()).isEqualTo("the worker on channel " + channel
+                        + " ended before it answered request " + frame.requestId());
+            }
+            int later = raw.nextId();
+            raw.send(new Frame(Protocol.PING, 0, channel, later, new byte[] {8}));
+            assertThat(AgentClient.decodeError(raw.reply(channel, later, TIMEOUT)).agentMessage())
+                    .startsWith("no server on channel " + channel);
+            int kill = raw.nextId();
+            raw.send(Frame.of(Protocol.KILL_WORKER, kill, new PayloadBuilder().u16(channel).build()));
+            assertThat(AgentClient.decodeError(raw.reply(Protocol.AGENT_CHANNEL, kill, TIMEOUT)).codeName())
+                    .isEqualTo("NOT_FOUND");
+            int alive = raw.nextId();
+            raw.send(Frame.of(Protocol.PING, alive, new byte[] {9}));
+            assertThat(raw.reply(Protocol.AGENT_CHANNEL, alive, TIMEOUT).type()).isEqualTo(Protocol.PONG);
+        }
+    }
+
+    @Test
+    void theAgentsServerThreadEndingEndsTheAgentWithAnAnswerInsteadOfHanging() throws Exception {
+        try (RawAgent raw = new RawAgent(hostAgent.dir(), "AgentWorkersTest-channelZeroExits")) {
+            int exit = raw.nextId();
+            raw.send(Frame.of(Protocol.SYSCALL, exit, AgentChannel.payload(SyscallRequest.syscall(SYS_EXIT).args(60).build())));
+
+            AgentErrorException error = AgentClient.decodeError(raw.reply(Protocol.AGENT_CHANNEL, exit, TIMEOUT));
+            assertThat(error.codeName()).isEqualTo("UNKNOWN_CHANNEL");
+            assertThat(error.agentMessage()).isEqualTo("the agent's server thread on channel 0 ended before it"
+                    + " answered request " + exit + ": the agent ends");
+            Process agent = raw.process().process;
+            assertThat(agent.waitFor(10, TimeUnit.SECONDS)).as("the agent ended").isTrue();
+            assertThat(agent.exitValue()).isEqualTo(1);
+            assertThat(raw.process().logText())
+                    .contains("the agent's server thread (channel 0) ended by itself; the agent ends");
+        }
+    }
+
+    @Test
     void everyRequestAWorkerLeftUnansweredWhenItEndedGetsUnknownChannel() throws Exception {
         try (RawAgent raw = new RawAgent(hostAgent.dir(), "AgentWorkersTest-everyRequestUnanswered")) {
             int channel = spawnRaw(raw).channel();
@@ -209,8 +264,8 @@ class AgentWorkersTest {
             int ping = raw.nextId();
             raw.send(new Frame(Protocol.PING, 0, worker.channel(), ping, new byte[] {1}));
             assertThat(raw.reply(worker.channel(), ping, TIMEOUT).type()).isEqualTo(Protocol.PONG);
-            // It tells the router of its answer after sending it, then reads its next request.
-            awaitSyscall(worker, "0 ", "waiting for its next request");
+            // It tells the router of its answer after sending it, then polls for its next request (or a CANCEL).
+            awaitSyscall(worker, SYS_POLL + " ", "waiting for its next request");
 
             ProcessHandle.of(worker.pid()).orElseThrow().destroyForcibly();
             awaitDead(worker.pid());

@@ -11,8 +11,9 @@ import java.util.Random;
  */
 final class FrameFuzzer {
     private static final int[] HARMLESS_TYPES = {
-        Protocol.HELLO, Protocol.DATA, Protocol.READ_FILE, Protocol.PING,
-        Protocol.HELLO_OK, Protocol.OUTPUT, Protocol.PONG, Protocol.ERROR, 0x00, 0x10, 0x42, 0x7F, 0xFE,
+        Protocol.HELLO, Protocol.DATA, Protocol.READ_FILE, Protocol.PING, Protocol.CANCEL,
+        Protocol.HELLO_OK, Protocol.OUTPUT, Protocol.PONG, Protocol.ERROR, Protocol.CANCEL_STATUS,
+        0x00, 0x11, 0x42, 0x7F, 0xFE,
     };
 
     private final Random random;
@@ -35,6 +36,9 @@ final class FrameFuzzer {
         byte[] payload;
         if (type == Protocol.READ_FILE) {
             payload = new PayloadBuilder().str("/nonexistent/fuzz/" + random.nextInt(1000)).build();
+        } else if (type == Protocol.CANCEL && random.nextBoolean()) {
+            // Well formed: it may cancel a fuzzed request still waiting on its channel, which is harmless.
+            payload = new PayloadBuilder().u16(random.nextInt(4)).u32(random.nextInt() & 0xFFFF_FFFFL).build();
         } else {
             payload = bytes(random.nextInt(10) == 0 ? random.nextInt(100_000) : random.nextInt(64));
         }
