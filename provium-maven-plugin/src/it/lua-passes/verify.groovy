@@ -20,7 +20,11 @@ def net = new groovy.xml.XmlSlurper().parse(routes)
 assert net.testcase.@classname == 'net/routes.lua'
 assert net.testcase.@name == 'a route'
 
+def inProcess = new File(basedir, 'target/in-process-reports')
+assert new groovy.xml.XmlSlurper().parse(new File(inProcess, 'TEST-strings.lua.xml')).testcase.size() == 3
+assert new File(inProcess, 'TEST-net.routes.lua.xml').isFile()
+
 def log = new File(basedir, 'build.log').text
-assert log.contains('Tests run: 4, Failures: 0, Errors: 0, Skipped: 1')
-assert log.contains('BUILD SUCCESS')
+assert log.count('Tests run: 4, Failures: 0, Errors: 0, Skipped: 1') == 2
+assert !log.contains('BUILD FAILURE')
 return true
