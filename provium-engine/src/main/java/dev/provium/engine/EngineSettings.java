@@ -21,8 +21,7 @@ final class EngineSettings {
     private EngineSettings(ConfigurationParameters parameters) {
         Path start = Path.of(parameters.get(Constants.parameter(Constants.PROJECT_DIR)).orElse(System.getProperty("user.dir")));
         this.project = ProviumConfig.load(start, parameters::get);
-        this.filter = new TestFileFilter(project.include(), Constants.parameter(Constants.INCLUDE),
-                project.exclude(), Constants.parameter(Constants.EXCLUDE));
+        this.filter = TestFileFilter.of(project);
         this.parallelism = project.parallelism().orElse(Runtime.getRuntime().availableProcessors());
     }
 

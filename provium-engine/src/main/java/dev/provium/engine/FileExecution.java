@@ -8,6 +8,7 @@ import java.util.concurrent.Future;
 import dev.provium.lua.FileRunContext;
 import dev.provium.lua.LuaFailures;
 import dev.provium.lua.LuaRuntime;
+import dev.provium.lua.TestBody;
 import dev.provium.lua.TestHandler;
 import org.junit.platform.engine.EngineExecutionListener;
 import org.junit.platform.engine.TestExecutionResult;
@@ -130,28 +131,14 @@ final class FileExecution implements TestHandler {
             throw new IllegalStateException("test '" + test.name() + "' was scheduled without its Lua function");
         }
         running = test;
-        run.beginTest(test.name());
-        Throwable failure = null;
+        Optional<Throwable> failure;
         try {
-            body.call();
-        } catch (LuaError e) {
-            failure = LuaFailures.todoReason(e).<Throwable>map(TestAbortedException::new)
-                    .orElseGet(() -> LuaFailures.toFailure(e));
-        } catch (RuntimeException | Error e) {
-            failure = e;
+            failure = TestBody.run(run, test.name(), body);
         } finally {
             running = null;
-            if (failure != null && !(failure instanceof TestAbortedException)) {
-                run.markFailed();
-            }
-            try {
-                run.endTest();
-            } catch (RuntimeException cleanup) {
-                failure = combine(failure, cleanup);
-            }
         }
-        if (failure != null) {
-            throw unchecked(context.prerequisites().reportOnce(failure));
+        if (failure.isPresent()) {
+            throw unchecked(context.prerequisites().reportOnce(failure.get()));
         }
     }
 
@@ -200,21 +187,8 @@ final class FileExecution implements TestHandler {
             run.close();
             return failure;
         } catch (RuntimeException cleanup) {
-            return combine(failure, cleanup);
+            return TestBody.combine(failure, cleanup);
         }
-    }
-
-    /** A cleanup failure is reported with the original failure; it outranks a todo. */
-    private static Throwable combine(Throwable failure, RuntimeException cleanup) {
-        if (failure == null) {
-            return cleanup;
-        }
-        if (failure instanceof TestAbortedException) {
-            cleanup.addSuppressed(failure);
-            return cleanup;
-        }
-        failure.addSuppressed(cleanup);
-        return failure;
     }
 
     private static RuntimeException unchecked(Throwable failure) {

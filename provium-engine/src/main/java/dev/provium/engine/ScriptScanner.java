@@ -1,5 +1,11 @@
 package dev.provium.engine;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
+import java.nio.file.Path;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
@@ -25,11 +31,21 @@ import org.luaj.vm2.parser.TokenMgrError;
  * {@code test("literal", …)} (any quoting, anywhere in the file) with its line. A file that does not compile is
  * reported with LuaJ's compiler message, the same one running it would give.
  */
-final class ScriptScanner {
+@API(status = INTERNAL)
+public final class ScriptScanner {
 
     private static final Pattern LINE = Pattern.compile(":(\\d+):");
 
     private ScriptScanner() {
+    }
+
+    /**
+     * Whether the file calls {@code test()} (or may: a file the scan cannot parse but that compiles); a file that
+     * does not is run as one test, its {@code test()} calls (if made at run time) being steps of it.
+     */
+    public static boolean callsTest(Path file, String chunkName) {
+        Path path = file.toAbsolutePath().normalize();
+        return scan(new LuaFile(path, path.getParent(), chunkName, chunkName, List.of())).callsTest();
     }
 
     static ScanResult scan(LuaFile file) {

@@ -1,5 +1,12 @@
 package dev.provium.engine;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
+import dev.provium.config.Constants;
+import dev.provium.config.ProviumConfig;
+
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
@@ -11,7 +18,8 @@ import java.util.Set;
  * Decides which {@code .lua} files are tests: not fixtures or helper libraries, and matching the configured
  * include/exclude globs. Paths are the file's path under its root.
  */
-final class TestFileFilter {
+@API(status = INTERNAL)
+public final class TestFileFilter {
 
     private static final Set<String> HELPER_DIRECTORIES = Set.of("fixtures", "helpers", "lib");
     private static final String HELPER_FILE = "helpers.lua";
@@ -32,8 +40,14 @@ final class TestFileFilter {
         this.excludeKey = excludeKey;
     }
 
+    /** The filter of a project: its include and exclude patterns (provium.toml or configuration parameters). */
+    public static TestFileFilter of(ProviumConfig project) {
+        return new TestFileFilter(project.include(), Constants.parameter(Constants.INCLUDE),
+                project.exclude(), Constants.parameter(Constants.EXCLUDE));
+    }
+
     /** Why the file at {@code relative} (under its root) is not a test, or empty when it is one. */
-    Optional<String> exclusionReason(Path relative) {
+    public Optional<String> exclusionReason(Path relative) {
         if (!relative.getFileName().toString().endsWith(".lua")) {
             return Optional.of("not a .lua file");
         }

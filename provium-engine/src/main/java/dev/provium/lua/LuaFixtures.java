@@ -29,18 +29,23 @@ final class LuaFixtures {
 
     /** A running VM from the named fixture, for a file whose run is {@code requester}. */
     Fixtures.Resumed resume(String name, FileRunContext requester) {
+        return resume(name, requester.projectDir(), requester.moduleRoots());
+    }
+
+    /** A running VM from the named fixture, found under {@code moduleRoots}. */
+    Fixtures.Resumed resume(String name, Path projectDir, List<Path> moduleRoots) {
         Path script;
         try {
-            script = FixtureScripts.find(name, requester.moduleRoots());
+            script = FixtureScripts.find(name, moduleRoots);
         } catch (IllegalArgumentException e) {
             throw new LuaError("fixture: " + e.getMessage());
         }
-        return fixtures.resume(name, script, (directory, inputs) -> build(script, requester, directory, inputs));
+        return fixtures.resume(name, script, (directory, inputs) -> build(script, projectDir, moduleRoots, directory, inputs));
     }
 
-    private void build(Path script, FileRunContext requester, Path directory, FixtureInputs inputs) {
-        FileRunContext context = new FileRunContext(script, FileRunContext.chunkNameOf(script, requester.projectDir()),
-                requester.projectDir(), requester.moduleRoots());
+    private void build(Path script, Path projectDir, List<Path> moduleRoots, Path directory, FixtureInputs inputs) {
+        FileRunContext context = new FileRunContext(script, FileRunContext.chunkNameOf(script, projectDir),
+                projectDir, moduleRoots);
         FileVms vms = new FileVms(service, this, context);
         try {
             LuaRuntime runtime = LuaRuntime.create(context, (name, line, body) -> {

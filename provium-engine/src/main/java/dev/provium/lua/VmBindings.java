@@ -34,7 +34,6 @@ public final class VmBindings implements LuaBindings {
     @Override
     public List<FileBindings> create(ProviumConfig project, ResourceScope engineScope) {
         VmService service = engineScope.register(VmService.create(project, notices.orElseGet(() -> Notices.of(project))));
-        LuaFixtures fixtures = new LuaFixtures(service, Fixtures.create(service));
-        return List.of((provium, globals, context) -> new FileVms(service, fixtures, context).install(provium));
+        return List.of(new GuestServices(service, Fixtures.create(service)).fileBindings());
     }
 }

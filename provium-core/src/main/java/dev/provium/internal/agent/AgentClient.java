@@ -189,7 +189,7 @@ public final class AgentClient implements AutoCloseable {
             try {
                 exit = awaitFinal(call, deadline(wait), within, output);
             } catch (AgentTimeoutException e) {
-                return cancelledExec(call, output, within);
+                return cancelledExec(command, call, output, within);
             } catch (AgentDisconnectedException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -198,16 +198,16 @@ public final class AgentClient implements AutoCloseable {
             }
             exit = expect(call, exit, Protocol.EXIT);
         }
-        return execResult(exit, output);
+        return execResult(command, exit, output);
     }
 
     /** The result of an exec whose host-side wait ran out: cancelled, and timed out whatever the agent says. */
-    private ExecResult cancelledExec(Call call, OutputCollector output, String within) {
+    private ExecResult cancelledExec(String command, Call call, OutputCollector output, String within) {
         Frame last = cancel(call, output);
         requireConnected(call);
         if (last != null && last.type() == Protocol.EXIT) {
-            ExecResult result = execResult(last, output);
-            return new ExecResult(result.exitCode(), output.stdout(), output.stderr(), true, result.signal());
+            ExecResult result = execResult(command, last, output);
+            return new ExecResult(command, result.exitCode(), output.stdout(), output.stderr(), true, result.signal());
         }
         // Not a result: the command may still run and hold the channel, which the caller must know.
         throw new AgentTimeoutException(call.what + " timed out after " + within + " on agent " + name
@@ -215,13 +215,13 @@ public final class AgentClient implements AutoCloseable {
                 + " (its channel may stay busy)", false);
     }
 
-    private static ExecResult execResult(Frame exit, OutputCollector output) {
+    private static ExecResult execResult(String command, Frame exit, OutputCollector output) {
         PayloadReader fields = new PayloadReader(exit);
         int exitCode = fields.i32("exit code");
         int flags = fields.u8("flags");
         int signal = fields.u8("signal");
         fields.end();
-        return new ExecResult(exitCode, output.stdout(), output.stderr(),
+        return new ExecResult(command, exitCode, output.stdout(), output.stderr(),
                 (flags & (Protocol.EXIT_TIMED_OUT | Protocol.EXIT_CANCELLED)) != 0,
                 (flags & Protocol.EXIT_SIGNALED) != 0 ? signal : 0);
     }

@@ -1,0 +1,3 @@
+test("outer", function()
+  test("inner", function() end)
+end)
