@@ -14,8 +14,10 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 /**
- * Runs after Surefire (failsafe, integration-test phase) and reads the XML it wrote. Lua tests run by the engine:
- * one testcase per Lua test, classname = the file's path under its root, name = the test's name. Java tests
+ * Runs after the tests (failsafe, integration-test phase) and reads the XML in target/surefire-reports. Lua tests run
+ * by the engine (written by provium:test, one TEST-&lt;lua path&gt;.xml per file; with -Psurefire-suite by Surefire through
+ * the suite class LuaTests): one testcase per Lua test, classname = the file's path under its root, name = the test's
+ * name. Java tests
  * (DemoModuleTest) and Lua files run as dynamic tests (LuaFromJavaTest): classname = the Java class, name = the
  * method, or the Lua test's name.
  */
