@@ -27,6 +27,14 @@ function StringWrapper.trim() end
 ---@field exit_code integer the command's exit status; 128+signal when killed by a signal
 ---@field stdout StringWrapper
 ---@field stderr StringWrapper
+---@field timed_out? boolean true when the command ran out of time and was killed (absent otherwise)
+---@field message? string says what timed out, when timed_out is set
+
+---@class ExecOptions
+---@field timeout? number seconds the command may run (default: the operation_timeout setting)
+
+---@class TestOptions
+---@field timeout? number seconds this test may run (default: provium.timeout or the test_timeout setting)
 
 ---@class Job
 ---@field id integer
@@ -48,6 +56,7 @@ function StringWrapper.trim() end
 ---@field cpus? integer default 1
 ---@field files? table<string, string> guest path → host path, injected into the initramfs before boot
 ---@field disks? Disk[] appear as /dev/vda, /dev/vdb, …
+---@field cold? boolean boot from scratch instead of resuming the boot cache's snapshot
 
 ---@class WaitOptions
 ---@field timeout? number seconds, default 10
@@ -73,8 +82,9 @@ local Guest = {}
 
 ---Runs `cmd` with /bin/sh -c in the guest.
 ---@param cmd string
+---@param opts? ExecOptions
 ---@return ExecResult
-function Guest:exec(cmd) end
+function Guest:exec(cmd, opts) end
 
 ---Runs `cmd` and parses its standard output as JSON (arrays become 1-based sequences); an error on a non-zero exit
 ---or invalid JSON.
@@ -234,10 +244,22 @@ function provium.pack(fmt, ...) end
 ---@return integer|string ...
 function provium.unpack(fmt, data) end
 
+---Registers every result of TAP 13/14 or KTAP output (nested subtests, # SKIP, # TODO, diagnostics) as a
+---sub-test of the running test; a `not ok` fails with its diagnostics.
+---@param output string|ExecResult
+function provium.tap(output) end
+
+---At file scope: the time limit, in seconds, of every test that starts after the call.
+---@param seconds number
+function provium.timeout(seconds) end
+
 ---A named test: a failure in one does not stop the others; code outside test() runs once, in order.
+---Called inside a running test it registers a sub-test; returns whether the test passed.
 ---@param name string
----@param fn fun()
-function test(name, fn) end
+---@param opts_or_fn TestOptions|fun()
+---@param fn? fun()
+---@return boolean
+function test(name, opts_or_fn, fn) end
 
 ---Inside a test: skips it, reported as skipped with the reason. At file scope: skips the rest of the file.
 ---@param reason? string

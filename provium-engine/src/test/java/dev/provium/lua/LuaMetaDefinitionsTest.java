@@ -104,7 +104,7 @@ class LuaMetaDefinitionsTest {
         List<FileBindings> extensions = new VmBindings(line -> { })
                 .create(ProviumConfig.load(project), engineScope);
         FileRunContext context = new FileRunContext(script, "t.lua", project, List.of(project));
-        TestHandler ignoreTests = (name, line, body) -> { };
+        TestHandler ignoreTests = (name, line, options, body) -> true;
         return LuaRuntime.create(context, ignoreTests, extensions).globals();
     }
 
