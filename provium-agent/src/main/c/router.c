@@ -189,6 +189,11 @@ static int tell_cancelled(struct channel *ch, uint32_t id)
 	return 0;
 }
 
+static int read_answers(struct channel *ch);
+
+/* How long CANCEL waits for the note of a server that has just answered the request. */
+#define ANSWER_NOTE_WAIT_MS 200
+
 /*
  * CANCEL, served here rather than by a server, which may be the one stuck in the request: CANCEL_STATUS
  * says whether the request was in flight (its own final reply follows) or not (answered already, or
@@ -211,6 +216,17 @@ static int cancel(const struct conn *c, const struct frame *f)
 	state = CANCEL_NOT_PENDING;
 	channels_lock();
 	ch = channels_find(channel);
+	/*
+	 * The server sends its final reply, then notes it to the router: a host that saw the reply and cancels
+	 * at once may be ahead of that note. Read the notes, and give one in the making a moment to arrive.
+	 */
+	if (ch != NULL && !ch->ending && id != 0 && is_pending(ch, id)) {
+		struct pollfd note = { .fd = ch->fd, .events = POLLIN, .revents = 0 };
+
+		(void)read_answers(ch);
+		if (is_pending(ch, id) && poll(&note, 1, ANSWER_NOTE_WAIT_MS) > 0)
+			(void)read_answers(ch);
+	}
 	if (ch != NULL && !ch->ending && id != 0 && is_pending(ch, id) && tell_cancelled(ch, id) == 0)
 		state = CANCEL_REQUESTED;
 	channels_unlock();
