@@ -226,15 +226,18 @@ class FaultTest {
                 }
             }).vm().kill();
         }
-        Path state;
+        List<Path> states;
         try (Stream<Path> files = Files.walk(cache.resolve("fixtures"))) {
-            state = files.filter(file -> file.getFileName().toString().equals(VmSnapshot.STATE_FILE)).findFirst().orElseThrow();
+            states = files.filter(file -> file.getFileName().toString().equals(VmSnapshot.STATE_FILE)).toList();
         }
-        try (RandomAccessFile file = new RandomAccessFile(state.toFile(), "rw")) {
-            file.seek(file.length() / 2);
-            int b = file.read();
-            file.seek(file.length() / 2);
-            file.write(b ^ 0xff);
+        assertThat(states).as("state files of the fixture cache").isNotEmpty();
+        for (Path state : states) {
+            try (RandomAccessFile file = new RandomAccessFile(state.toFile(), "rw")) {
+                file.seek(file.length() / 2);
+                int b = file.read();
+                file.seek(file.length() / 2);
+                file.write(b ^ 0xff);
+            }
         }
         notices.clear();
 
@@ -248,6 +251,7 @@ class FaultTest {
                 }
             }).vm();
             Running running = Running.of(vm);
+            assertThat(builds[0]).as("builds; notices: %s; state files: %s", notices, states).isEqualTo(2);
             assertThat(vm.exec("cat /etc/state").stdoutText()).isEqualTo("rebuilt\n");
             vm.kill();
             running.assertNothingLeft();
