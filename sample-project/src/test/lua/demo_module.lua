@@ -1,4 +1,4 @@
--- The kernel module of this project (src/main/module, built by `mvn compile` into target/module) in a real
+-- The kernel module of this project (src/main/module, built by provium:module in `mvn compile` into target/module) in a real
 -- guest: loaded with insmod, driven through raw system calls and ioctls, watched through the kernel log.
 -- System call numbers are x86_64's; the ioctl numbers are in provium_demo.h.
 local SYS = {read = 0, write = 1, close = 3, openat = 257}

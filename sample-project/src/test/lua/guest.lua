@@ -24,6 +24,33 @@ test("reads kernel parameters as JSON", function()
   assert_eq("Linux", info.ostype)
 end)
 
+test("sleeps a second in the guest", function()
+  assert(vm:exec("sleep 1").ok)              -- reports time the body: this test takes at least 1 s
+end)
+
+-- A kselftest-style script run in the guest; provium.tap makes each KTAP result a sub-test.
+local selftest = [[
+echo "KTAP version 1"
+echo "1..2"
+echo "    KTAP version 1"
+echo "    # Subtest: guest_basics"
+echo "    1..3"
+n=1
+for f in /proc/version /proc/cpuinfo; do
+  if [ -r "$f" ]; then echo "    ok $n $f is readable"; else echo "    # cannot read $f"; echo "    not ok $n $f is readable"; fi
+  n=$((n + 1))
+done
+echo "    ok 3 kvm_device # SKIP no /dev/kvm under TCG"
+echo "# guest_basics: pass:2 fail:0 skip:1 total:3"
+echo "ok 1 guest_basics"
+if grep -q sysfs /proc/filesystems; then echo "ok 2 sysfs_supported"; else echo "# no sysfs"; echo "not ok 2 sysfs_supported"; fi
+]]
+
+test("kselftest output becomes sub-tests", function()
+  vm:write_file("/tmp/selftest.sh", selftest)
+  assert(provium.tap(vm:exec("sh /tmp/selftest.sh")), "a KTAP result failed")
+end)
+
 test("hotplug of a CPU", function()
   todo("needs a guest booted with more than one vCPU")
 end)

@@ -1,3 +1,4 @@
 test("outer", function()
   test("inner", function() end)
+  test("inner fails", function() error("inner broke") end)
 end)

@@ -13,6 +13,7 @@ record ConfigDocument(ProviumTable provium, Map<String, ProfileTable> profile) {
             String memory,
             Integer cpus,
             @JsonProperty("boot_timeout") Integer bootTimeout,
+            @JsonProperty("test_timeout") Integer testTimeout,
             @JsonProperty("operation_timeout") Integer operationTimeout,
             @JsonProperty("reply_limit") String replyLimit,
             @JsonProperty("log_dir") String logDir,

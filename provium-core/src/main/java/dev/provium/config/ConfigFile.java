@@ -67,13 +67,14 @@ final class ConfigFile {
         try {
             text = Files.readString(path, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ProviumConfigException(path + ": cannot read: " + e, e);
+            throw new ProviumConfigException(path + ": cannot read: " + e, e, path, 0);
         }
         JsonNode tree;
         try {
             tree = TOML.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new ProviumConfigException(path + lineSuffix(e.getLocation()) + ": invalid TOML: " + e.getOriginalMessage(), e);
+            throw new ProviumConfigException(path + lineSuffix(e.getLocation()) + ": invalid TOML: " + e.getOriginalMessage(), e,
+                    path, e.getLocation() == null ? 0 : Math.max(0, e.getLocation().getLineNr()));
         }
         ConfigFile unbound = new ConfigFile(path, text, null);
         try {
@@ -103,7 +104,7 @@ final class ConfigFile {
     private ProviumConfigException error(List<String> keyPath, String problem, Throwable cause) {
         OptionalInt line = new KeyLines(TOML, text).lineOf(keyPath);
         String where = path + (line.isPresent() ? ":" + line.getAsInt() : "");
-        return new ProviumConfigException(where + ": " + dotted(keyPath) + ": " + problem, cause);
+        return new ProviumConfigException(where + ": " + dotted(keyPath) + ": " + problem, cause, path, line.orElse(0));
     }
 
     private static String lineSuffix(JsonLocation location) {

@@ -31,12 +31,23 @@ public final class Constants {
     /** Memory budget for all running guests together, like "8G". Default: MemAvailable minus a reserve. */
     public static final String MEMORY = "memory";
 
-    /** vCPU budget for all running guests together. Default: the host's cores. */
+    /**
+     * vCPU budget for all running guests together, a hard limit when set. Default: none; vCPUs are counted but
+     * overcommitted (under TCG a vCPU is a host thread), memory being the limit.
+     */
     public static final String CPUS = "cpus";
 
     /** Seconds a boot may take until the agent answers. */
     public static final String BOOT_TIMEOUT = "boot_timeout";
     public static final int DEFAULT_BOOT_TIMEOUT_SECONDS = 60;
+
+    /**
+     * Seconds one Lua test may run (default 600) before it fails with "timed out", its guests, workers and jobs
+     * are killed and the file goes on with its next test. A file sets its own with {@code provium.timeout(s)}, a
+     * test with {@code test(name, {timeout = s}, fn)}.
+     */
+    public static final String TEST_TIMEOUT = "test_timeout";
+    public static final int DEFAULT_TEST_TIMEOUT_SECONDS = 600;
 
     /**
      * Seconds every guest operation (exec, files, system calls, jobs, snapshots) may take unless the call

@@ -37,6 +37,7 @@ public final class ProviumConfig {
     private final Optional<MemorySize> memoryBudget;
     private final OptionalInt cpusBudget;
     private final Duration bootTimeout;
+    private final Duration testTimeout;
     private final Duration operationTimeout;
     private final MemorySize replyLimit;
     private final Path logDir;
@@ -50,6 +51,8 @@ public final class ProviumConfig {
     private final boolean classSource;
     private final boolean consoleProgress;
     private final Map<String, Profile> profiles;
+    /** Profiles whose table is wrong (say, a kernel file that does not exist): using one fails, the rest run. */
+    private final Map<String, ProviumConfigException> brokenProfiles = new LinkedHashMap<>();
 
     private ProviumConfig(Optional<ConfigFile> configFile, Path projectDir, Function<String, Optional<String>> parameters) {
         this.file = configFile.map(ConfigFile::path);
@@ -60,6 +63,7 @@ public final class ProviumConfig {
         this.memoryBudget = settings.memoryBudget();
         this.cpusBudget = settings.cpusBudget();
         this.bootTimeout = settings.bootTimeout();
+        this.testTimeout = settings.testTimeout();
         this.keepLogs = settings.keepLogs();
         this.operationTimeout = settings.operationTimeout();
         this.replyLimit = settings.replyLimit();
@@ -72,7 +76,7 @@ public final class ProviumConfig {
         this.parallelism = settings.positive(Constants.PARALLELISM, ProviumTable::parallelism);
         this.classSource = settings.flag(Constants.CLASS_SOURCE, ProviumTable::classSource, true);
         this.consoleProgress = settings.flag(Constants.CONSOLE_PROGRESS, ProviumTable::consoleProgress, true);
-        this.profiles = configFile.map(ProviumConfig::profilesOf).orElseGet(ProviumConfig::builtInProfiles);
+        this.profiles = configFile.map(f -> profilesOf(f, brokenProfiles)).orElseGet(ProviumConfig::builtInProfiles);
     }
 
     /** Loads the first provium.toml in startDir or above; without one, the defaults with startDir as project directory. */
@@ -122,6 +126,11 @@ public final class ProviumConfig {
 
     public Duration bootTimeout() {
         return bootTimeout;
+    }
+
+    /** How long one Lua test may run, unless the file or the test sets its own limit. */
+    public Duration testTimeout() {
+        return testTimeout;
     }
 
     public KeepLogs keepLogs() {
@@ -188,8 +197,15 @@ public final class ProviumConfig {
         return Collections.unmodifiableSet(new TreeSet<>(profiles.keySet()));
     }
 
-    /** The named profile; an unknown name is an error that lists the known ones. */
+    /**
+     * The named profile; an unknown name is an error that lists the known ones, and a profile whose table is wrong
+     * (e.g. its kernel file does not exist) throws that problem, naming file, line and key.
+     */
     public Profile profile(String name) {
+        ProviumConfigException broken = brokenProfiles.get(name);
+        if (broken != null) {
+            throw new ProviumConfigException(broken.getMessage(), null, broken.file().orElse(null), broken.line());
+        }
         Profile profile = profiles.get(name);
         if (profile == null) {
             String source = file.map(path -> " in " + path).orElse(" (no " + Constants.CONFIG_FILE_NAME + " found, only the built-in profile)");
@@ -204,11 +220,18 @@ public final class ProviumConfig {
         return profiles;
     }
 
-    private static Map<String, Profile> profilesOf(ConfigFile configFile) {
+    private static Map<String, Profile> profilesOf(ConfigFile configFile, Map<String, ProviumConfigException> broken) {
         Map<String, Profile> profiles = builtInProfiles();
         Map<String, ProfileTable> tables = configFile.document().profile();
         if (tables != null) {
-            tables.forEach((name, table) -> profiles.put(name, profileOf(configFile, name, table)));
+            tables.forEach((name, table) -> {
+                try {
+                    profiles.put(name, profileOf(configFile, name, table));
+                } catch (ProviumConfigException e) {
+                    profiles.remove(name);
+                    broken.put(name, e);
+                }
+            });
         }
         return Collections.unmodifiableMap(profiles);
     }
@@ -260,7 +283,7 @@ public final class ProviumConfig {
         Settings(Optional<ConfigFile> configFile, Path projectDir, Function<String, Optional<String>> parameters) {
             this.configFile = configFile;
             this.table = configFile.map(ConfigFile::document).map(ConfigDocument::provium)
-                    .orElse(new ProviumTable(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null));
+                    .orElse(new ProviumTable(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null));
             this.projectDir = projectDir;
             this.parameters = parameters;
         }
@@ -298,6 +321,11 @@ public final class ProviumConfig {
         Duration bootTimeout() {
             Integer seconds = pick(Constants.BOOT_TIMEOUT, table.bootTimeout(), Settings::positiveInt, Settings::positive);
             return Duration.ofSeconds(seconds == null ? Constants.DEFAULT_BOOT_TIMEOUT_SECONDS : seconds);
+        }
+
+        Duration testTimeout() {
+            Integer seconds = pick(Constants.TEST_TIMEOUT, table.testTimeout(), Settings::positiveInt, Settings::positive);
+            return Duration.ofSeconds(seconds == null ? Constants.DEFAULT_TEST_TIMEOUT_SECONDS : seconds);
         }
 
         Duration operationTimeout() {

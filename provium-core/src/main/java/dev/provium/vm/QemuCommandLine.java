@@ -17,7 +17,11 @@ final class QemuCommandLine {
     public static final String DEFAULT_BINARY = "qemu-system-x86_64";
     public static final String AGENT_PORT_NAME = "provium.agent";
     /** Always on the kernel command line, before the profile's and the caller's additions. */
-    public static final String BASE_KERNEL_ARGS = "console=ttyS0 panic=-1 rdinit=/init quiet";
+    /**
+     * {@code no_timer_check}: under TCG on a loaded host (vCPUs are overcommitted) the kernel's check that the
+     * IO-APIC timer ticks can fail and panic the boot ("IO-APIC + timer doesn't work!"); a VM does not need it.
+     */
+    public static final String BASE_KERNEL_ARGS = "console=ttyS0 panic=-1 rdinit=/init quiet no_timer_check";
     static final int MAX_CPUS = 255;
     /** The id of guest RAM: QEMU's name for {@code -m}'s RAM block, so states move between both kinds. */
     static final String RAM_ID = "pc.ram";

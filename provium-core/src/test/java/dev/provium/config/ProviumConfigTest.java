@@ -369,7 +369,9 @@ class ProviumConfigTest {
                 kernel = "missing/vmlinuz"
                 """);
 
-        assertThatThrownBy(() -> ProviumConfig.load(dir))
+        ProviumConfig config = ProviumConfig.load(dir);
+        assertThat(config.profile("one").append()).isEqualTo("x");
+        assertThatThrownBy(() -> config.profile("two"))
                 .isInstanceOf(ProviumConfigException.class)
                 .hasMessage(file + ":6: profile.two.kernel: file not found: " + dir.resolve("missing/vmlinuz"));
     }
@@ -378,7 +380,7 @@ class ProviumConfigTest {
     void missingInitrdInADottedKey() throws IOException {
         Path file = configFile("profile.quick.initrd = \"nope.cpio\"\n");
 
-        assertThatThrownBy(() -> ProviumConfig.load(dir))
+        assertThatThrownBy(() -> ProviumConfig.load(dir).profile("quick"))
                 .hasMessage(file + ":1: profile.quick.initrd: file not found: " + dir.resolve("nope.cpio"));
     }
 
@@ -394,7 +396,7 @@ class ProviumConfigTest {
     void rootfsIsRejectedForNow() throws IOException {
         Path file = configFile("[profile.disk]\nrootfs = \"disk.img\"\n");
 
-        assertThatThrownBy(() -> ProviumConfig.load(dir))
+        assertThatThrownBy(() -> ProviumConfig.load(dir).profile("disk"))
                 .isInstanceOf(ProviumConfigException.class)
                 .hasMessageStartingWith(file + ":2: profile.disk.rootfs: rootfs is not supported yet");
     }
@@ -403,7 +405,7 @@ class ProviumConfigTest {
     void initMustBeAnAbsoluteGuestPath() throws IOException {
         Path file = configFile("[profile.sys]\ninit = \"sbin/init\"\n");
 
-        assertThatThrownBy(() -> ProviumConfig.load(dir))
+        assertThatThrownBy(() -> ProviumConfig.load(dir).profile("sys"))
                 .hasMessageStartingWith(file + ":2: profile.sys.init: must be an absolute path in the guest");
     }
 

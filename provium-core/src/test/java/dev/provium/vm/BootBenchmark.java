@@ -131,7 +131,7 @@ class BootBenchmark {
         List<String> argv = List.of("qemu-system-x86_64", "-nodefaults", "-no-user-config", "-display", "none",
                 "-no-reboot", "-accel", accel.qemuName(), "-cpu", accel.cpuModel(), "-m", "512M", "-smp", "1",
                 "-kernel", vmlinux.toString(), "-initrd", initrd.toString(),
-                "-append", "console=ttyS0 panic=-1 rdinit=/init quiet",
+                "-append", "console=ttyS0 panic=-1 rdinit=/init quiet no_timer_check",
                 "-serial", "file:" + dir.resolve("console.log"),
                 "-device", "virtio-serial-pci",
                 "-chardev", "socket,id=agent,path=" + socket + ",server=on,wait=off",

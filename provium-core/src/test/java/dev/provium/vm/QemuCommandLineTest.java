@@ -55,7 +55,7 @@ class QemuCommandLineTest {
                 "-m", "1G", "-smp", "2",
                 "-kernel", kernel.toString(),
                 "-initrd", initrd.toString(),
-                "-append", "console=ttyS0 panic=-1 rdinit=/init quiet loglevel=7",
+                "-append", "console=ttyS0 panic=-1 rdinit=/init quiet no_timer_check loglevel=7",
                 "-chardev", "file,id=console,path=" + r + "/console.log",
                 "-serial", "chardev:console",
                 "-device", "virtio-serial-pci",

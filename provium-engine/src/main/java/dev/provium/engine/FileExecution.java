@@ -1,54 +1,109 @@
 package dev.provium.engine;
 
+import java.util.Locale;
+import java.util.Arrays;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
 
 import dev.provium.lua.FileRunContext;
 import dev.provium.lua.LuaFailures;
 import dev.provium.lua.LuaRuntime;
+import dev.provium.lua.ResourceScope;
 import dev.provium.lua.TestBody;
 import dev.provium.lua.TestHandler;
+import dev.provium.lua.TestOptions;
+import dev.provium.vm.LeaseOwner;
+import dev.provium.vm.Vm;
 import org.junit.platform.engine.EngineExecutionListener;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.support.hierarchical.Node.DynamicTestExecutor;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaFunction;
+import org.opentest4j.AssertionFailedError;
 import org.opentest4j.TestAbortedException;
 
 /**
  * Runs one Lua file: its top-level code once, in order, and each {@code test()} as the code reaches it, reported
- * through JUnit. A failing test ends only that test; a failure of the top-level code fails the file and reports
- * the tests it never reached as skipped, saying why. {@code todo()} skips the running test, or at file scope
- * the rest of the file. Everything runs on the file's thread.
+ * through JUnit; a {@code test()} inside a running test is a sub-test of it, to any depth. A failing test ends
+ * only that test (and fails its parents); a failure of the top-level code fails the file and reports the tests
+ * it never reached as skipped, saying why. {@code todo()} skips the running test, or at file scope the rest of
+ * the file. Each test has a time limit; past it the Lua code is interrupted and what the test started is
+ * killed. Everything runs on the file's thread; the file's guests are leased to the file.
  */
 final class FileExecution implements TestHandler {
+
+    /**
+     * After a timeout, how long the test may take to stop before its thread is interrupted (which cancels a call
+     * into a guest in the agent; the guest stays usable).
+     */
+    private static final Duration INTERRUPT_AFTER = Duration.ofSeconds(2);
+    /** And then how long before the file's guests are killed under it. */
+    private static final Duration KILL_GUESTS_AFTER = Duration.ofSeconds(10);
+    private static final int CONSOLE_TAIL_LINES = 20;
 
     private final LuaFileDescriptor file;
     private final ProviumExecutionContext context;
     private final TestClaims claims;
     private final FileTally tally = new FileTally();
     private final long startNanos = System.nanoTime();
+    private final Deque<RunningTest> running = new ArrayDeque<>();
     private DynamicTestExecutor dynamicTests;
     private FileRunContext run;
-    private LuaTestDescriptor running;
-    private LuaFunction pendingBody;
+    private Thread thread;
+    private Pending pending;
+    private Duration fileTimeout;
     private String fileTodo;
+
+    private record Pending(LuaFunction body, TestOptions options) {
+    }
+
+    /** A test whose body is running; sub-tests are pushed on top of it. */
+    private static final class RunningTest {
+        final LuaTestDescriptor test;
+        final DynamicTestExecutor subTests;
+        final TestClaims claims;
+        final Duration timeout;
+        final int vmsBefore;
+        final List<String> failedSubTests = new ArrayList<>();
+        final List<ScheduledFuture<?>> timers = new ArrayList<>();
+        final Map<String, String> consoleTails = new LinkedHashMap<>();
+        ResourceScope scope;
+        boolean finished;
+        boolean timedOut;
+
+        RunningTest(LuaTestDescriptor test, DynamicTestExecutor subTests, Duration timeout, int vmsBefore) {
+            this.test = test;
+            this.subTests = subTests;
+            this.claims = new TestClaims(test.children());
+            this.timeout = timeout;
+            this.vmsBefore = vmsBefore;
+        }
+    }
 
     FileExecution(LuaFileDescriptor file, ProviumExecutionContext context) {
         this.file = file;
         this.context = context;
-        this.claims = new TestClaims(file);
+        this.claims = new TestClaims(file.children());
     }
 
     /** Runs the file's program; throws what failed its top-level code (or the todo of a file that is one test). */
     void run(DynamicTestExecutor dynamicTests) {
         this.dynamicTests = dynamicTests;
+        this.thread = Thread.currentThread();
         LuaFile lua = file.file();
         run = new FileRunContext(lua.path(), lua.chunkName(), context.config().projectDir(), lua.moduleRoots());
         Throwable failure = null;
         String notRunReason = null;
+        LeaseOwner.Scope leases = LeaseOwner.named(lua.chunkName()).enter();
         try {
             LuaRuntime.create(run, this, context.extensions()).run();
         } catch (LuaError e) {
@@ -68,12 +123,13 @@ final class FileExecution implements TestHandler {
                 run.markFailed();
             }
             failure = closeScope(failure);
+            leases.close();
         }
         failure = context.prerequisites().reportOnce(failure);
         if (failure instanceof MissingPrerequisites.NotRun notRun) {
             notRunReason = notRun.getMessage();
         }
-        reportUnreached(notRunReason);
+        reportUnreached(claims, notRunReason, file.file().id());
         if (failure != null) {
             throw unchecked(failure);
         }
@@ -83,34 +139,24 @@ final class FileExecution implements TestHandler {
     }
 
     @Override
-    public void test(String name, int line, LuaFunction body) {
+    public boolean test(String name, int line, TestOptions options, LuaFunction body) {
         if (!file.isContainer()) {
             body.call(); // a file the scan found no test() in is one test: its test() calls are steps of it
-            return;
+            return true;
         }
-        Optional<LuaTestDescriptor> test = claims.claim(name, line);
-        if (running != null) {
-            String problem = "test('" + name + "') was called inside test('" + running.name()
-                    + "'); tests cannot be nested";
-            test.ifPresent(nested -> {
-                if (nested.isDynamic()) {
-                    context.listener().dynamicTestRegistered(nested);
-                }
-                context.listener().executionSkipped(nested, "not run: " + problem);
-                tally.markNotRun();
-            });
-            throw new LuaError(problem);
+        RunningTest parent = running.peek();
+        Optional<LuaTestDescriptor> claimed = (parent == null ? claims : parent.claims).claim(name, line);
+        if (claimed.isEmpty()) {
+            return true; // not selected in this run
         }
-        if (test.isPresent()) {
-            execute(test.get(), body);
+        LuaTestDescriptor test = claimed.get();
+        if (parent != null) {
+            parent.test.hasSubTests();
         }
-    }
-
-    private void execute(LuaTestDescriptor test, LuaFunction body) {
-        pendingBody = body;
+        pending = new Pending(body, options);
         EngineExecutionListener listener = test.isDynamic()
                 ? context.listener() : new StaticTestListener(context.listener());
-        Future<?> done = dynamicTests.execute(test, listener);
+        Future<?> done = (parent == null ? dynamicTests : parent.subTests).execute(test, listener);
         try {
             done.get();
         } catch (InterruptedException e) {
@@ -119,39 +165,175 @@ final class FileExecution implements TestHandler {
         } catch (ExecutionException e) {
             throw unchecked(e.getCause());
         } finally {
-            pendingBody = null;
+            pending = null;
         }
+        boolean passed = test.result().map(r -> r.getStatus() != TestExecutionResult.Status.FAILED).orElse(true);
+        if (!passed && parent != null) {
+            parent.failedSubTests.add(test.name());
+        }
+        return passed;
     }
 
-    /** Runs a test's body in its own resource scope; called by the test's node on this file's thread. */
-    void runBody(LuaTestDescriptor test) {
-        LuaFunction body = pendingBody;
-        pendingBody = null;
+    @Override
+    public void fileTimeout(Duration timeout) {
+        if (!running.isEmpty()) {
+            throw new LuaError("provium.timeout(seconds) sets the limit of the file's tests: call it at file scope, "
+                    + "not inside test('" + running.peek().test.name() + "'); for one test use test(name, {timeout = s}, fn)");
+        }
+        fileTimeout = timeout;
+    }
+
+    /** Runs a test's body in its own resource scope and time limit; called by the test's node on this file's thread. */
+    void runBody(LuaTestDescriptor test, DynamicTestExecutor subTests) {
+        Pending body = pending;
+        pending = null;
         if (body == null) {
             throw new IllegalStateException("test '" + test.name() + "' was scheduled without its Lua function");
         }
-        running = test;
-        Optional<Throwable> failure;
-        try {
-            failure = TestBody.run(run, test.name(), body);
-        } finally {
-            running = null;
+        Duration timeout = body.options().timeout()
+                .orElse(fileTimeout != null ? fileTimeout : context.config().project().testTimeout());
+        RunningTest frame = new RunningTest(test, subTests, timeout, run.vms().size());
+        running.push(frame);
+        frame.scope = run.beginTest(test.name());
+        synchronized (frame) {
+            frame.timers.add(context.watchdog().after(timeout, () -> timedOut(frame)));
         }
-        if (failure.isPresent()) {
-            throw unchecked(context.prerequisites().reportOnce(failure.get()));
+        Throwable failure = null;
+        try {
+            body.body().call();
+        } catch (LuaError e) {
+            failure = LuaFailures.todoReason(e).<Throwable>map(reason -> todoReached(reason, e))
+                    .orElseGet(() -> LuaFailures.toFailure(e));
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        } finally {
+            boolean timedOut;
+            synchronized (frame) {
+                frame.finished = true;
+                timedOut = frame.timedOut;
+                frame.timers.forEach(timer -> timer.cancel(false));
+            }
+            running.pop();
+            if (timedOut) {
+                failure = timeoutFailure(frame, failure);
+                if (running.stream().noneMatch(outer -> outer.timedOut)) {
+                    run.clearInterrupt();
+                    Thread.interrupted(); // the timeout may have interrupted this thread to cancel a guest call
+                }
+            }
+            if (failure == null && !frame.failedSubTests.isEmpty()) {
+                failure = new AssertionFailedError(frame.failedSubTests.size() == 1
+                        ? "sub-test '" + frame.failedSubTests.get(0) + "' failed"
+                        : frame.failedSubTests.size() + " sub-tests failed: " + String.join(", ", frame.failedSubTests));
+            }
+            reportUnreached(frame.claims, failure instanceof TestAbortedException todo ? todo.getMessage() : null,
+                    "test '" + test.name() + "'");
+            if (failure != null && !(failure instanceof TestAbortedException)) {
+                run.markFailed();
+            }
+            try {
+                run.endTest();
+            } catch (RuntimeException cleanup) {
+                failure = TestBody.combine(failure, cleanup);
+            }
+        }
+        if (failure != null) {
+            throw unchecked(context.prerequisites().reportOnce(failure));
         }
     }
 
-    void testTodo() {
+    /** A todo() reached in a running test: aborts it, with the Lua frames (not the engine's) as its trace. */
+    private static TestAbortedException todoReached(String reason, LuaError signal) {
+        TestAbortedException aborted = new TestAbortedException(reason);
+        aborted.setStackTrace(LuaFailures.luaFrames(LuaFailures.toFailure(signal)).toArray(StackTraceElement[]::new));
+        return aborted;
+    }
+
+    /**
+     * On the watchdog's thread: interrupts the test's Lua code and kills what it started (workers, jobs, guests);
+     * if it is still stuck (in a call into an older guest), interrupts its thread, which cancels the call in the
+     * agent, and at last kills the file's guests.
+     */
+    private void timedOut(RunningTest frame) {
+        synchronized (frame) {
+            if (frame.finished) {
+                return;
+            }
+            frame.timedOut = true;
+            frame.timers.add(context.watchdog().after(INTERRUPT_AFTER, () -> stillRunning(frame, () -> {
+                thread.interrupt();
+                frame.timers.add(context.watchdog().after(KILL_GUESTS_AFTER,
+                        () -> stillRunning(frame, () -> run.vms().forEach(FileExecution::killQuietly))));
+            })));
+        }
+        run.interrupt("test '" + frame.test.name() + "' timed out after " + seconds(frame.timeout));
+        List<Vm> vms = run.vms();
+        List<Vm> booted = vms.subList(Math.min(frame.vmsBefore, vms.size()), vms.size());
+        synchronized (frame) {
+            for (Vm vm : vms) { // before the kill, which may take the console with it
+                frame.consoleTails.put(vm.name(), lastLines(vm.consoleTail()));
+            }
+        }
+        try {
+            frame.scope.close();
+        } catch (RuntimeException e) {
+            // the test is failing anyway; its report says why
+        }
+        booted.forEach(vm -> {
+            vm.keepLogs();
+            killQuietly(vm);
+        });
+    }
+
+    private static void stillRunning(RunningTest frame, Runnable action) {
+        synchronized (frame) {
+            if (!frame.finished) {
+                action.run();
+            }
+        }
+    }
+
+    private Throwable timeoutFailure(RunningTest frame, Throwable failure) {
+        StringBuilder message = new StringBuilder("test '" + frame.test.name() + "' timed out after "
+                + seconds(frame.timeout) + " (its workers, jobs and the guests it booted were killed; set the limit"
+                + " with test(name, {timeout = s}, fn), provium.timeout(s) or test_timeout in [provium])");
+        Map<String, String> tails;
+        synchronized (frame) {
+            tails = new LinkedHashMap<>(frame.consoleTails);
+        }
+        tails.forEach((vm, tail) -> message.append("\nconsole of vm ").append(vm)
+                .append(tail.isBlank() ? ": empty" : " (last lines):\n" + tail));
+        TestTimeoutException timeout = new TestTimeoutException(message.toString());
+        if (failure != null && LuaFailures.timeoutMessage(failure).isEmpty()) {
+            timeout.addSuppressed(failure);
+        }
+        return timeout;
+    }
+
+    private static String lastLines(String text) {
+        String[] lines = text.strip().split("\n");
+        return String.join("\n", Arrays.copyOfRange(lines, Math.max(0, lines.length - CONSOLE_TAIL_LINES), lines.length));
+    }
+
+    private static String seconds(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+    }
+
+    private static void killQuietly(Vm vm) {
+        try {
+            vm.kill();
+        } catch (RuntimeException e) {
+            // already gone, or going
+        }
+    }
+
+    void testTodo(LuaTestDescriptor test) {
         tally.markTodo();
     }
 
-    void testNotRun() {
-        tally.markNotRun();
-    }
-
     void testFinished(LuaTestDescriptor test, TestExecutionResult result) {
-        tally.finished(test.name(), result);
+        tally.finished(test.getLegacyReportingName(), result);
     }
 
     void finished(TestExecutionResult result) {
@@ -159,10 +341,10 @@ final class FileExecution implements TestHandler {
                 Duration.ofNanos(System.nanoTime() - startNanos));
     }
 
-    private void reportUnreached(String reason) {
-        for (LuaTestDescriptor test : claims.unreached()) {
+    private void reportUnreached(TestClaims unreachedIn, String reason, String owner) {
+        for (LuaTestDescriptor test : unreachedIn.unreached()) {
             context.listener().executionSkipped(test, reason != null ? reason
-                    : "not run: " + file.file().id() + " ended without reaching test() at line " + test.line());
+                    : "not run: " + owner + " ended without reaching test() at line " + test.line());
             tally.markNotRun();
         }
     }

@@ -20,7 +20,13 @@ final class FileTally {
     void finished(String name, TestExecutionResult result) {
         switch (result.getStatus()) {
             case SUCCESSFUL -> passed++;
-            case ABORTED -> todo++;
+            case ABORTED -> {
+                if (result.getThrowable().orElse(null) instanceof MissingPrerequisites.NotRun) {
+                    notRun++;
+                } else {
+                    todo++;
+                }
+            }
             case FAILED -> failed.add(new FailedTest(name,
                     result.getThrowable().map(LuaFailures::firstLine).orElse("failed")));
         }

@@ -1,19 +1,13 @@
 package dev.provium.engine;
 
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestDescriptor;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.TestSource;
 import org.junit.platform.engine.UniqueId;
-import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
 import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.descriptor.FilePosition;
@@ -22,9 +16,7 @@ import org.junit.platform.engine.support.hierarchical.Node;
 
 /**
  * A Lua file: a container of its {@code test()} calls, or a test itself when it has none. Its whole program runs
- * in {@link #execute}, and the tests run inside it as the program reaches them. So the executor must not also
- * schedule them as independent children: {@link #prepare} detaches the discovered tests (the executor lists a
- * node's children after {@code prepare}) and {@link #cleanUp} attaches them again.
+ * in {@link #execute}, and the tests run inside it as the program reaches them (see {@link ChildTests}).
  */
 final class LuaFileDescriptor extends AbstractTestDescriptor implements Node<ProviumExecutionContext> {
 
@@ -32,14 +24,13 @@ final class LuaFileDescriptor extends AbstractTestDescriptor implements Node<Pro
 
     private final LuaFile file;
     private final ScanResult scan;
-    private final Set<String> requestedTests = new LinkedHashSet<>();
-    private final List<TestDescriptor> detached = new ArrayList<>();
-    private boolean selectedWhole;
+    private final ChildTests children;
 
     LuaFileDescriptor(UniqueId engineId, LuaFile file, ScanResult scan, boolean classSource) {
         super(engineId.append(SEGMENT_TYPE, file.id()), file.id(), source(file, scan, classSource));
         this.file = file;
         this.scan = scan;
+        this.children = new ChildTests(this, file.path(), scan.tests(), "");
     }
 
     private static TestSource source(LuaFile file, ScanResult scan, boolean classSource) {
@@ -76,57 +67,30 @@ final class LuaFileDescriptor extends AbstractTestDescriptor implements Node<Pro
 
     // ---- discovery
 
+    /** The file's top-level tests. */
+    ChildTests children() {
+        return children;
+    }
+
     /** Selects every test of the file, including tests registered while it runs; returns their selectors. */
     Set<DiscoverySelector> selectWhole() {
-        selectedWhole = true;
-        return scan.tests().stream()
-                .map(test -> DiscoverySelectors.selectUniqueId(testId(test.name())))
-                .collect(Collectors.toCollection(LinkedHashSet::new));
+        return children.selectWhole();
     }
 
-    /** Asks to run a test the static scan does not know, should the file register it when it runs. */
-    void requestTest(String name) {
-        requestedTests.add(name);
-    }
-
-    UniqueId testId(String name) {
-        return getUniqueId().append(LuaTestDescriptor.SEGMENT_TYPE, name);
-    }
-
-    /** The descriptor of a statically declared test, existing or new; empty for names the scan did not find. */
-    Optional<LuaTestDescriptor> declaredTest(String name) {
-        Optional<LuaTestDescriptor> existing = selectedTest(name);
-        if (existing.isPresent()) {
-            return existing;
+    /** The unique id of the declared test with that path of names, from the top-level test down. */
+    UniqueId testId(List<String> path) {
+        UniqueId id = getUniqueId();
+        for (String name : path) {
+            id = id.append(LuaTestDescriptor.SEGMENT_TYPE, name);
         }
-        return scan.testNamed(name).map(t -> new LuaTestDescriptor(getUniqueId(), t.name(), file.path(), t.line(), false));
+        return id;
     }
 
     // ---- execution
 
-    Optional<LuaTestDescriptor> selectedTest(String name) {
-        UniqueId id = testId(name);
-        return Stream.concat(getChildren().stream(), detached.stream())
-                .filter(child -> child.getUniqueId().equals(id))
-                .map(LuaTestDescriptor.class::cast)
-                .findFirst();
-    }
-
-    /** Whether a test unknown to the static scan should run when the file registers it. */
-    boolean runsUnknownTest(String name) {
-        return selectedWhole || requestedTests.contains(name);
-    }
-
-    LuaTestDescriptor addDynamicTest(String name, int line) {
-        LuaTestDescriptor test = new LuaTestDescriptor(getUniqueId(), name, file.path(), line, true);
-        addChild(test);
-        return test;
-    }
-
     @Override
     public ProviumExecutionContext prepare(ProviumExecutionContext context) {
-        detached.addAll(getChildren());
-        detached.forEach(this::removeChild);
+        children.detach();
         return context;
     }
 
@@ -143,8 +107,7 @@ final class LuaFileDescriptor extends AbstractTestDescriptor implements Node<Pro
 
     @Override
     public void cleanUp(ProviumExecutionContext context) {
-        detached.forEach(this::addChild);
-        detached.clear();
+        children.reattach();
     }
 
     @Override

@@ -115,7 +115,7 @@ final class LuaFileResolver implements SelectorResolver {
         LuaFileDescriptor fileDescriptor = descriptor.get();
         Optional<DeclaredTest> test = position.flatMap(p -> fileDescriptor.scan().testAt(p.getLine()));
         if (test.isPresent()) {
-            return Resolution.selectors(Set.of(selectUniqueId(fileDescriptor.testId(test.get().name()))));
+            return Resolution.selectors(Set.of(selectUniqueId(fileDescriptor.testId(test.get().path()))));
         }
         return Resolution.match(Match.exact(fileDescriptor, fileDescriptor::selectWhole));
     }

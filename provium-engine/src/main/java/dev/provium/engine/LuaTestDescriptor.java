@@ -1,9 +1,11 @@
 package dev.provium.engine;
 
-import org.opentest4j.TestAbortedException;
-
+import java.util.List;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
 
+import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestDescriptor;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.UniqueId;
@@ -13,8 +15,10 @@ import org.junit.platform.engine.support.descriptor.FileSource;
 import org.junit.platform.engine.support.hierarchical.Node;
 
 /**
- * One {@code test(name, fn)} of a Lua file. It runs when the file's program reaches the call, on the file's
- * thread ({@link ExecutionMode#SAME_THREAD}), through {@link FileExecution}.
+ * One {@code test(name, fn)} of a Lua file, or a sub-test: a {@code test()} called inside a running test. It runs
+ * when the Lua code reaches the call, on the file's thread ({@link ExecutionMode#SAME_THREAD}), through
+ * {@link FileExecution}; its body runs in {@link #execute}, between "started" and "finished", so reports time it.
+ * A test with sub-tests is a container that is also a test.
  */
 final class LuaTestDescriptor extends AbstractTestDescriptor implements Node<ProviumExecutionContext> {
 
@@ -22,15 +26,25 @@ final class LuaTestDescriptor extends AbstractTestDescriptor implements Node<Pro
 
     private final String name;
     private final int line;
-    private final boolean dynamic;
-    private Throwable failure;
+    private final DeclaredTest declared;
+    private final String reportingName;
+    private final ChildTests children;
+    private volatile boolean hasRegisteredChildren;
+    private volatile TestExecutionResult result;
 
-    LuaTestDescriptor(UniqueId fileId, String name, Path file, int line, boolean dynamic) {
-        super(fileId.append(SEGMENT_TYPE, name), name,
+    /**
+     * @param declared        what the static scan found for this call, or null for a test registered at run time
+     * @param reportingPrefix empty for a file's test, else the parent's reporting name and "/"
+     */
+    LuaTestDescriptor(UniqueId parentId, String name, Path file, int line, DeclaredTest declared, String reportingPrefix) {
+        super(parentId.append(SEGMENT_TYPE, name), name,
                 line > 0 ? FileSource.from(file.toFile(), FilePosition.from(line)) : FileSource.from(file.toFile()));
         this.name = name;
         this.line = line;
-        this.dynamic = dynamic;
+        this.declared = declared;
+        this.reportingName = reportingPrefix + name;
+        this.children = new ChildTests(this, file, declared == null ? List.of() : declared.children(),
+                reportingName + "/");
     }
 
     String name() {
@@ -44,12 +58,47 @@ final class LuaTestDescriptor extends AbstractTestDescriptor implements Node<Pro
 
     /** Registered while the file ran (its name was computed, or it was not found by the static scan). */
     boolean isDynamic() {
-        return dynamic;
+        return declared == null;
+    }
+
+    /** Why the scan says the test is skipped before it starts (its body begins with {@code todo(…)}). */
+    Optional<String> staticTodo() {
+        return declared == null ? Optional.empty() : declared.todo();
+    }
+
+    ChildTests children() {
+        return children;
+    }
+
+    /** Selects the test with all its sub-tests. */
+    Set<DiscoverySelector> selectWhole() {
+        return children.selectWhole();
+    }
+
+    /** Called when a sub-test is registered or run: from then on the test is also a container. */
+    void hasSubTests() {
+        hasRegisteredChildren = true;
+    }
+
+    /** How the test finished, once it has. */
+    Optional<TestExecutionResult> result() {
+        return Optional.ofNullable(result);
     }
 
     @Override
     public Type getType() {
-        return Type.TEST;
+        return hasRegisteredChildren || !children.declared().isEmpty() ? Type.CONTAINER_AND_TEST : Type.TEST;
+    }
+
+    @Override
+    public boolean mayRegisterTests() {
+        return true;
+    }
+
+    /** For Surefire: the path of names from the file's top-level test, so sub-tests stay apart ({@code outer/inner}). */
+    @Override
+    public String getLegacyReportingName() {
+        return reportingName;
     }
 
     @Override
@@ -57,43 +106,44 @@ final class LuaTestDescriptor extends AbstractTestDescriptor implements Node<Pro
         return ExecutionMode.SAME_THREAD;
     }
 
-    /**
-     * Runs the body before the test is reported as started, because only a test that never started can be
-     * reported skipped with its reason (Surefire writes {@code <skipped message="reason">} only for those):
-     * a body that calls {@code todo()} makes the test skipped; any other outcome is reported by
-     * {@link #execute}. The price is that reports time the test at about zero.
-     */
+    @Override
+    public ProviumExecutionContext prepare(ProviumExecutionContext context) {
+        children.detach();
+        return context;
+    }
+
+    /** A test whose body begins with {@code todo(…)} (found by the scan) is skipped before it starts, with the reason. */
     @Override
     public SkipResult shouldBeSkipped(ProviumExecutionContext context) {
-        try {
-            context.file().runBody(this);
-        } catch (MissingPrerequisites.NotRun notRun) {
-            context.file().testNotRun();
-            return SkipResult.skip(notRun.getMessage());
-        } catch (TestAbortedException todo) {
-            context.file().testTodo();
-            return SkipResult.skip(todo.getMessage());
-        } catch (RuntimeException | AssertionError e) {
-            failure = e;
+        Optional<String> todo = staticTodo();
+        if (todo.isPresent()) {
+            context.file().testTodo(this);
+            return SkipResult.skip(todo.get());
         }
         return SkipResult.doNotSkip();
     }
 
     @Override
-    public ProviumExecutionContext execute(ProviumExecutionContext context, DynamicTestExecutor dynamicTests) throws Exception {
-        if (failure instanceof AssertionError assertion) {
-            throw assertion;
-        }
-        if (failure != null) {
-            throw (RuntimeException) failure;
-        }
+    public ProviumExecutionContext execute(ProviumExecutionContext context, DynamicTestExecutor dynamicTests) {
+        context.file().runBody(this, dynamicTests);
         return context;
     }
 
     @Override
-    public void nodeFinished(ProviumExecutionContext context, TestDescriptor descriptor, TestExecutionResult result) {
+    public void cleanUp(ProviumExecutionContext context) {
+        children.reattach();
+    }
+
+    @Override
+    public void nodeFinished(ProviumExecutionContext context, TestDescriptor descriptor, TestExecutionResult testResult) {
+        result = testResult;
         if (context != null && context.inFile()) {
-            context.file().testFinished(this, result);
+            context.file().testFinished(this, testResult);
         }
+    }
+
+    @Override
+    public void nodeSkipped(ProviumExecutionContext context, TestDescriptor descriptor, SkipResult skipResult) {
+        result = TestExecutionResult.successful();
     }
 }

@@ -14,17 +14,24 @@ final class ProviumEngineDescriptor extends EngineDescriptor implements Node<Pro
         this.config = config;
     }
 
-    /** The configuration read at discovery, used again for execution. */
+    /** The configuration read at discovery, used again for execution; null when it could not be read. */
     EngineSettings config() {
         return config;
+    }
+
+    boolean configured() {
+        return config != null;
     }
 
     @Override
     public void after(ProviumExecutionContext context) {
         try {
+            context.watchdog().close();
             context.engineScope().close();
         } finally {
-            context.console().engineFinished();
+            if (configured()) {
+                context.console().engineFinished();
+            }
         }
     }
 }

@@ -17,27 +17,30 @@ final class ProviumExecutionContext implements EngineExecutionContext {
     private final ResourceScope engineScope;
     private final ConsoleReporter console;
     private final MissingPrerequisites prerequisites;
+    private final Watchdog watchdog;
     private final FileExecution file;
 
     ProviumExecutionContext(EngineExecutionListener listener, EngineSettings config,
             List<FileBindings> extensions, ResourceScope engineScope, ConsoleReporter console) {
-        this(listener, config, extensions, engineScope, console, new MissingPrerequisites(), null);
+        this(listener, config, extensions, engineScope, console, new MissingPrerequisites(), new Watchdog(), null);
     }
 
     private ProviumExecutionContext(EngineExecutionListener listener, EngineSettings config,
             List<FileBindings> extensions, ResourceScope engineScope, ConsoleReporter console,
-            MissingPrerequisites prerequisites, FileExecution file) {
+            MissingPrerequisites prerequisites, Watchdog watchdog, FileExecution file) {
         this.listener = listener;
         this.config = config;
         this.extensions = List.copyOf(extensions);
         this.engineScope = engineScope;
         this.console = console;
         this.prerequisites = prerequisites;
+        this.watchdog = watchdog;
         this.file = file;
     }
 
     ProviumExecutionContext forFile(FileExecution execution) {
-        return new ProviumExecutionContext(listener, config, extensions, engineScope, console, prerequisites, execution);
+        return new ProviumExecutionContext(listener, config, extensions, engineScope, console, prerequisites, watchdog,
+                execution);
     }
 
     EngineExecutionListener listener() {
@@ -58,6 +61,11 @@ final class ProviumExecutionContext implements EngineExecutionContext {
 
     MissingPrerequisites prerequisites() {
         return prerequisites;
+    }
+
+    /** Fires test timeouts; closed when the engine run ends. */
+    Watchdog watchdog() {
+        return watchdog;
     }
 
     ConsoleReporter console() {

@@ -1,10 +1,12 @@
 package dev.provium.engine;
 
+import java.util.List;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import org.apiguardian.api.API;
 
 import dev.provium.Notices;
+import dev.provium.config.ProviumConfigException;
 import dev.provium.lua.LuaBindings;
 import dev.provium.lua.VmBindings;
 
@@ -59,7 +61,15 @@ public final class ProviumTestEngine extends HierarchicalTestEngine<ProviumExecu
 
     @Override
     public TestDescriptor discover(EngineDiscoveryRequest request, UniqueId uniqueId) {
-        EngineSettings config = EngineSettings.from(request.getConfigurationParameters());
+        EngineSettings config;
+        try {
+            config = EngineSettings.from(request.getConfigurationParameters());
+        } catch (ProviumConfigException problem) {
+            // one clear failure instead of a discovery exception's stack trace
+            ProviumEngineDescriptor engine = new ProviumEngineDescriptor(uniqueId, null);
+            engine.addChild(new ConfigurationErrorDescriptor(uniqueId, problem));
+            return engine;
+        }
         ProviumEngineDescriptor engine = new ProviumEngineDescriptor(uniqueId, config);
         DiscoverySelectorResolver.resolve(request, engine, config);
         return engine;
@@ -67,7 +77,8 @@ public final class ProviumTestEngine extends HierarchicalTestEngine<ProviumExecu
 
     @Override
     protected HierarchicalTestExecutorService createExecutorService(ExecutionRequest request) {
-        int parallelism = config(request).parallelism();
+        EngineSettings config = config(request);
+        int parallelism = config == null ? 1 : config.parallelism();
         return parallelism == 1 ? new SameThreadHierarchicalTestExecutorService()
                 : new ForkJoinPoolHierarchicalTestExecutorService(new FixedParallelism(parallelism));
     }
@@ -75,10 +86,17 @@ public final class ProviumTestEngine extends HierarchicalTestEngine<ProviumExecu
     @Override
     protected ProviumExecutionContext createExecutionContext(ExecutionRequest request) {
         EngineSettings config = config(request);
+        if (config == null) {
+            return new ProviumExecutionContext(request.getEngineExecutionListener(), null, List.of(),
+                    new ResourceScope("the Provium engine run"), new ConsoleReporter(Notices.standardOutput()));
+        }
         ResourceScope engineScope = new ResourceScope("the Provium engine run");
+        Notices notices = Notices.of(config.project());
+        if (!request.getRootTestDescriptor().getChildren().isEmpty()) {
+            notices.notice(config.parallelismNotice());
+        }
         return new ProviumExecutionContext(request.getEngineExecutionListener(), config,
-                bindings.create(config.project(), engineScope), engineScope,
-                new ConsoleReporter(Notices.of(config.project())));
+                bindings.create(config.project(), engineScope), engineScope, new ConsoleReporter(notices));
     }
 
     private static EngineSettings config(ExecutionRequest request) {

@@ -40,6 +40,7 @@ final class ScanResult {
         return new ScanResult(List.of(), true, message, line, false);
     }
 
+    /** The file's top-level tests; their sub-tests hang below them. */
     List<DeclaredTest> tests() {
         return tests;
     }
@@ -67,7 +68,14 @@ final class ScanResult {
 
     /** The test whose call spans the line (the innermost one when calls nest). */
     Optional<DeclaredTest> testAt(int line) {
-        return tests.stream().filter(t -> t.spans(line))
-                .reduce((outer, inner) -> inner.line() >= outer.line() ? inner : outer);
+        Optional<DeclaredTest> found = innermost(tests, line);
+        for (Optional<DeclaredTest> inner = found; inner.isPresent(); inner = innermost(inner.get().children(), line)) {
+            found = inner;
+        }
+        return found;
+    }
+
+    private static Optional<DeclaredTest> innermost(List<DeclaredTest> candidates, int line) {
+        return candidates.stream().filter(t -> t.spans(line)).reduce((outer, inner) -> inner.line() >= outer.line() ? inner : outer);
     }
 }

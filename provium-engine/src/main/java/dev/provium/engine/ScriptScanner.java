@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,6 +22,7 @@ import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.ast.Chunk;
 import org.luaj.vm2.ast.Exp;
+import org.luaj.vm2.ast.Stat;
 import org.luaj.vm2.ast.Visitor;
 import org.luaj.vm2.compiler.LuaC;
 import org.luaj.vm2.parser.LuaParser;
@@ -28,12 +31,16 @@ import org.luaj.vm2.parser.TokenMgrError;
 
 /**
  * Finds a file's tests without running it: parses it with LuaJ's parser and collects every call
- * {@code test("literal", …)} (any quoting, anywhere in the file) with its line. A file that does not compile is
+ * {@code test("literal", …)} (any quoting, anywhere in the file) with its line, the calls inside its body as its
+ * sub-tests, and whether its body starts with {@code todo(…)}. Calls with computed names and
+ * {@code provium.tap(…)} make the file a container whose tests are registered as they run. A file that does not compile is
  * reported with LuaJ's compiler message, the same one running it would give.
  */
 @API(status = INTERNAL)
 public final class ScriptScanner {
 
+    /** What {@code todo()} without an argument says; the same as at run time. */
+    private static final String TODO_WITHOUT_REASON = "todo";
     private static final Pattern LINE = Pattern.compile(":(\\d+):");
 
     private ScriptScanner() {
@@ -86,6 +93,7 @@ public final class ScriptScanner {
     private static ScanResult collect(Chunk chunk) {
         List<DeclaredTest> tests = new ArrayList<>();
         TestNames names = new TestNames();
+        Deque<DeclaredTest> enclosing = new ArrayDeque<>();
         int[] computedNames = {0};
         chunk.accept(new Visitor() {
             @Override
@@ -96,15 +104,50 @@ public final class ScriptScanner {
                     if (first instanceof Exp.Constant constant && constant.value.type() == LuaValue.TSTRING
                             && !constant.value.tojstring().isBlank()) {
                         String literal = constant.value.tojstring();
-                        tests.add(new DeclaredTest(literal, names.claim(literal), call.beginLine, call.endLine));
-                    } else {
-                        computedNames[0]++;
+                        String todo = leadingTodo(arguments);
+                        DeclaredTest parent = enclosing.peek();
+                        DeclaredTest test = parent == null
+                                ? new DeclaredTest(literal, names.claim(literal), call.beginLine, call.endLine, todo, null)
+                                : parent.addChild(literal, call.beginLine, call.endLine, todo);
+                        if (parent == null) {
+                            tests.add(test);
+                        }
+                        enclosing.push(test);
+                        try {
+                            super.visit(call);
+                        } finally {
+                            enclosing.pop();
+                        }
+                        return;
                     }
+                    computedNames[0]++;
+                } else if (call.lhs instanceof Exp.FieldExp field && field.lhs instanceof Exp.NameExp table
+                        && table.name.name.equals("provium") && field.name.name.equals("tap")) {
+                    computedNames[0]++; // provium.tap registers its results as tests when it runs
                 }
                 super.visit(call);
             }
         });
         return ScanResult.of(tests, computedNames[0]);
+    }
+
+    /**
+     * The reason of a {@code todo()} or {@code todo("literal")} that is the first statement of the test's function
+     * (its last argument), or null.
+     */
+    private static String leadingTodo(List<?> arguments) {
+        if (!(arguments.get(arguments.size() - 1) instanceof Exp.AnonFuncDef function)
+                || function.body.block.stats == null || function.body.block.stats.isEmpty()
+                || !(function.body.block.stats.get(0) instanceof Stat.FuncCallStat statement)
+                || !(statement.funccall.lhs instanceof Exp.NameExp callee) || !callee.name.name.equals("todo")) {
+            return null;
+        }
+        List<?> todoArguments = statement.funccall.args.exps;
+        if (todoArguments == null || todoArguments.isEmpty()) {
+            return TODO_WITHOUT_REASON;
+        }
+        return todoArguments.size() == 1 && todoArguments.get(0) instanceof Exp.Constant reason
+                && reason.value.type() == LuaValue.TSTRING ? reason.value.tojstring() : null;
     }
 
     /** LuaJ's compiler skips a first line starting with '#'; its parser does not. Line numbers are kept. */

@@ -7,20 +7,21 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Matches the {@code test()} calls a running file makes to descriptors. A call takes the first statically
- * declared test with its name that is still unclaimed, preferring the one declared on the call's line; calls
- * beyond the declared ones (loops, computed names) become dynamic tests named uniquely within the file.
+ * Matches the {@code test()} calls made directly inside a file (or inside one run of a test) to descriptors. A
+ * call takes the first statically declared test with its name that is still unclaimed, preferring the one
+ * declared on the call's line; calls beyond the declared ones (loops, computed names) become dynamic tests named
+ * uniquely among their siblings.
  */
 final class TestClaims {
 
-    private final LuaFileDescriptor file;
+    private final ChildTests children;
     private final List<DeclaredTest> unclaimed;
     private final Set<String> claimedNames = new HashSet<>();
     private final TestNames names = new TestNames();
 
-    TestClaims(LuaFileDescriptor file) {
-        this.file = file;
-        this.unclaimed = new ArrayList<>(file.scan().tests());
+    TestClaims(ChildTests children) {
+        this.children = children;
+        this.unclaimed = new ArrayList<>(children.declared());
         unclaimed.forEach(test -> names.reserve(test.name()));
     }
 
@@ -32,18 +33,18 @@ final class TestClaims {
         if (declared.isPresent()) {
             unclaimed.remove(declared.get());
             claimedNames.add(declared.get().name());
-            return file.selectedTest(declared.get().name());
+            return children.selected(declared.get().name());
         }
         String unique = names.claim(name);
         claimedNames.add(unique);
-        return file.runsUnknownTest(unique) ? Optional.of(file.addDynamicTest(unique, line)) : Optional.empty();
+        return children.runsUnknown(unique) ? Optional.of(children.addDynamic(unique, line)) : Optional.empty();
     }
 
-    /** Selected static tests whose call was never reached. */
+    /** Selected declared tests whose call was never reached. */
     List<LuaTestDescriptor> unreached() {
-        return file.scan().tests().stream()
+        return children.declared().stream()
                 .filter(test -> !claimedNames.contains(test.name()))
-                .map(test -> file.selectedTest(test.name()))
+                .map(test -> children.selected(test.name()))
                 .flatMap(Optional::stream)
                 .toList();
     }

@@ -6,6 +6,7 @@ import org.apiguardian.api.API;
 
 import dev.provium.config.Constants;
 import dev.provium.config.ProviumConfig;
+import dev.provium.config.ProviumConfigException;
 
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
@@ -78,7 +79,7 @@ public final class TestFileFilter {
             try {
                 return FileSystems.getDefault().getPathMatcher("glob:" + pattern);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(key + ": invalid glob pattern '" + pattern + "': " + e.getMessage(), e);
+                throw new ProviumConfigException(key + ": invalid glob pattern '" + pattern + "': " + e.getMessage(), e);
             }
         }).toList();
     }

@@ -5,6 +5,7 @@ import dev.provium.lua.LuaFailures;
 import dev.provium.lua.LuaRuntime;
 import dev.provium.lua.TestBody;
 import dev.provium.lua.TestHandler;
+import dev.provium.lua.TestOptions;
 
 import java.net.URI;
 import java.util.Iterator;
@@ -173,7 +174,10 @@ final class LuaFileRun implements Iterator<DynamicNode> {
      * {@code test()} it makes after all runs inline, as a step of it.
      */
     static void runAsOneTest(ProviumRuntime runtime, FileRunContext file, String name) throws Throwable {
-        Outcome outcome = run(runtime, file, (testName, line, body) -> body.call());
+        Outcome outcome = run(runtime, file, (testName, line, options, body) -> {
+            body.call();
+            return true;
+        });
         if (outcome.failure() != null) {
             throw runtime.prerequisites().reportOnce(outcome.failure(), "file " + name);
         }
@@ -214,7 +218,11 @@ final class LuaFileRun implements Iterator<DynamicNode> {
     }
 
     /** {@code test(name, fn)}: waits for Jupiter to run the test (or pass over it), then lets the file go on. */
-    private void test(String testName, int line, LuaFunction body) {
+    /**
+     * One test() of the file as a dynamic test. Sub-tests and time limits are the TestEngine's: here a nested
+     * test() is an error and {@code options} are not applied. Returns whether the test did not fail.
+     */
+    private boolean test(String testName, int line, TestOptions options, LuaFunction body) {
         if (running != null) {
             throw new LuaError("test('" + testName + "') was called inside test('" + running.name
                     + "'); tests cannot be nested");
@@ -230,7 +238,7 @@ final class LuaFileRun implements Iterator<DynamicNode> {
             throw new LuaError("the JUnit run stopped before test('" + testName + "')");
         }
         if (decision == Command.PASS) {
-            return;
+            return true;
         }
         running = test;
         Optional<Throwable> outcome;
@@ -248,6 +256,7 @@ final class LuaFileRun implements Iterator<DynamicNode> {
         if (decision == Command.STOP) {
             throw new LuaError("the JUnit run stopped after test('" + testName + "')");
         }
+        return outcome.map(failure -> failure instanceof TestAbortedException).orElse(true);
     }
 
     // ---- hand-over, always under lock

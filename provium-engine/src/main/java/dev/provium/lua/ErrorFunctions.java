@@ -37,8 +37,8 @@ final class ErrorFunctions {
         Args.requireCount("pcall", args, 1);
         try {
             return LuaValue.varargsOf(LuaValue.TRUE, args.arg1().invoke(args.subargs(2)));
-        } catch (TodoSignal todo) {
-            throw todo;
+        } catch (ControlSignal signal) {
+            throw signal;
         } catch (LuaError e) {
             return LuaValue.varargsOf(LuaValue.FALSE, LuaErrorText.value(e));
         } catch (RuntimeException e) {
@@ -63,8 +63,8 @@ final class ErrorFunctions {
         thread.errorfunc = errorFunction;
         try {
             return LuaValue.varargsOf(LuaValue.TRUE, args.arg1().invoke(args.subargs(3)));
-        } catch (TodoSignal todo) {
-            throw todo;
+        } catch (ControlSignal signal) {
+            throw signal;
         } catch (LuaError e) {
             thread.errorfunc = previous;
             LuaValue result = handled[0] != null ? handled[0] : handler.call(LuaErrorText.value(e));

@@ -5,10 +5,15 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 import org.apiguardian.api.API;
 
 import java.nio.file.Path;
+import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.provium.vm.Vm;
 
 /**
  * Everything one Lua test file's run owns: where the script is, how its paths resolve, and the resource
@@ -23,8 +28,10 @@ public final class FileRunContext implements AutoCloseable {
     private final Path projectDir;
     private final List<Path> moduleRoots;
     private final ResourceScope fileScope;
-    private volatile ResourceScope testScope;
-    private volatile String currentTest;
+    private final Deque<ResourceScope> testScopes = new ConcurrentLinkedDeque<>();
+    private final Deque<String> runningTests = new ConcurrentLinkedDeque<>();
+    private final List<Vm> vms = new CopyOnWriteArrayList<>();
+    private volatile String interruption;
     private volatile boolean failed;
     private final Set<Path> filesRead = new LinkedHashSet<>();
 
@@ -110,15 +117,46 @@ public final class FileRunContext implements AutoCloseable {
         return fileScope;
     }
 
-    /** The running test's scope inside a {@code test()} body, else the file's scope. */
+    /** The innermost running test's scope inside a {@code test()} body, else the file's scope. */
     public ResourceScope currentScope() {
-        ResourceScope scope = testScope;
+        ResourceScope scope = testScopes.peekFirst();
         return scope != null ? scope : fileScope;
     }
 
-    /** Name of the {@code test()} whose body is running, if any. */
+    /** Name of the innermost {@code test()} whose body is running, if any. */
     public Optional<String> currentTest() {
-        return Optional.ofNullable(currentTest);
+        return Optional.ofNullable(runningTests.peekFirst());
+    }
+
+    /** Records a guest the file created or resumed (the VM bindings call this). */
+    public void vmCreated(Vm vm) {
+        vms.add(vm);
+    }
+
+    /** The guests created or resumed so far, in order. */
+    public List<Vm> vms() {
+        return List.copyOf(vms);
+    }
+
+    /**
+     * Makes the Lua code of this file stop at its next instruction check with {@code message} (a timeout); calls
+     * into guests are not interrupted by this. Until {@link #clearInterrupt()}, every check raises it again, so
+     * {@code pcall} cannot swallow it.
+     */
+    public void interrupt(String message) {
+        interruption = message;
+    }
+
+    public void clearInterrupt() {
+        interruption = null;
+    }
+
+    /** Raises the pending interruption in the running Lua code, if there is one. */
+    void checkInterrupted() {
+        String message = interruption;
+        if (message != null) {
+            throw new TimeoutSignal(message);
+        }
     }
 
     /** Records that a test or the file's own code failed, so resources keep their logs when closed. */
@@ -131,33 +169,40 @@ public final class FileRunContext implements AutoCloseable {
         return failed;
     }
 
-    /** Opens the scope of a test body; the engine calls this before running it. */
-    public void beginTest(String name) {
-        if (testScope != null) {
-            throw new IllegalStateException("test '" + name + "' started while test '" + currentTest + "' is running");
-        }
-        currentTest = name;
-        testScope = new ResourceScope("test '" + name + "' in " + chunkName);
+    /**
+     * Opens the scope of a test body (inside the running test's, for a sub-test); the engine calls this before
+     * running it. Returns the scope, which {@link #endTest()} closes.
+     */
+    public ResourceScope beginTest(String name) {
+        ResourceScope scope = new ResourceScope("test '" + name + "' in " + chunkName);
+        runningTests.push(name);
+        testScopes.push(scope);
+        return scope;
     }
 
-    /** Closes the running test's scope; throws the first cleanup failure. */
+    /** Closes the innermost running test's scope; throws the first cleanup failure. */
     public void endTest() {
-        ResourceScope scope = testScope;
-        testScope = null;
-        currentTest = null;
+        ResourceScope scope = testScopes.pollFirst();
+        runningTests.pollFirst();
         if (scope != null) {
             scope.close();
         }
     }
 
-    /** Ends a test left open (if any), then the file's own scope. */
+    /** Ends the tests left open (if any), innermost first, then the file's own scope. */
     @Override
     public void close() {
         RuntimeException failure = null;
-        try {
-            endTest();
-        } catch (RuntimeException e) {
-            failure = e;
+        while (!testScopes.isEmpty()) {
+            try {
+                endTest();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
         }
         try {
             fileScope.close();

@@ -66,6 +66,7 @@ final class FileVms implements AutoCloseable {
         synchronized (vms) {
             vms.add(vm);
         }
+        context.vmCreated(vm);
         ResourceScope scope = context.currentScope();
         if (scope != context.fileScope()) {
             scope.register(new EndOfTest(vm));

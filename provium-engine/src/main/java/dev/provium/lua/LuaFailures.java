@@ -29,6 +29,11 @@ public final class LuaFailures {
         return failure instanceof TodoSignal todo ? Optional.of(todo.reason()) : Optional.empty();
     }
 
+    /** The message of a timeout that stopped Lua code, when {@code failure} is the signal raised for it. */
+    public static Optional<String> timeoutMessage(Throwable failure) {
+        return failure instanceof TimeoutSignal timeout ? Optional.of(timeout.getMessage()) : Optional.empty();
+    }
+
     /** The throwable to report for an error that ended Lua code; non-Lua throwables are returned as they are. */
     public static Throwable toFailure(Throwable failure) {
         if (!(failure instanceof LuaError error)) {

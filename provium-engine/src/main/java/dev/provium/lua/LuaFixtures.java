@@ -51,7 +51,7 @@ final class LuaFixtures {
                 projectDir, moduleRoots);
         FileVms vms = new FileVms(service, this, context);
         try {
-            LuaRuntime runtime = LuaRuntime.create(context, (name, line, body) -> {
+            LuaRuntime runtime = LuaRuntime.create(context, (name, line, options, body) -> {
                 throw new LuaError("test('" + name + "') in fixture script " + context.chunkName()
                         + ": a fixture only prepares a VM; write tests in the files that use it");
             }, List.of((provium, globals, file) -> vms.install(provium)));

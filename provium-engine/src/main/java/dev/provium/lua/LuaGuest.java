@@ -111,6 +111,16 @@ final class LuaGuest {
         this.jobs = new LuaJobs(guest, context);
     }
 
+    /** The methods of VM userdata (for checks of the LuaLS definitions). */
+    static LuaTable vmMethods() {
+        return VM_METHODS;
+    }
+
+    /** The methods of worker userdata. */
+    static LuaTable workerMethods() {
+        return WORKER_METHODS;
+    }
+
     static LuaValue wrap(Vm vm, FileRunContext context) {
         return new LuaUserdata(new LuaGuest(vm, vm, null, context), VM_METATABLE);
     }

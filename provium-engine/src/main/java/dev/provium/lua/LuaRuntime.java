@@ -7,6 +7,7 @@ import org.apiguardian.api.API;
 import java.util.List;
 
 import org.luaj.vm2.Globals;
+import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.lib.jse.JsePlatform;
 
@@ -41,7 +42,10 @@ public final class LuaRuntime {
         Assertions.install(globals, callSite);
         TestFunctions.install(globals, callSite, tests);
         ScriptLoader loader = ScriptLoader.install(globals, context);
-        ProviumModule.install(globals, context, extensions);
+        LuaTable provium = ProviumModule.install(globals, context, extensions);
+        TestFunctions.installTimeout(provium, tests);
+        TapFunctions.install(provium, callSite, tests);
+        InterruptHook.install(globals, context);
         return new LuaRuntime(globals, context, loader);
     }
 

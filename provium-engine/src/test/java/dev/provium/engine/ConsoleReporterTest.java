@@ -115,6 +115,7 @@ class ConsoleReporterTest {
         }
 
         assertThat(output()).matches("""
+                provium: running up to 1 file at once \\(as configured\\)
                 fails_midway.lua \\.\\.\\. FAIL \\(3 tests, 2 not run, \\d+\\.\\ds\\)
                     fails_midway.lua:4: attempt to index \\? \\(a nil value\\)
                 provium: 1 file, 3 tests: 1 passed, 0 failed, 0 todo, 2 not run; 1 file FAILED \\(\\d+\\.\\ds\\)

@@ -7,7 +7,6 @@ import static dev.provium.engine.Scenarios.file;
 import static dev.provium.engine.Scenarios.fileId;
 import static dev.provium.engine.Scenarios.testId;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClasspathResource;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClasspathRoots;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectDirectory;
@@ -37,6 +36,7 @@ import org.junit.platform.engine.discovery.FilePosition;
 import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.descriptor.FileSource;
 import org.junit.platform.testkit.engine.EngineDiscoveryResults;
+import org.junit.platform.testkit.engine.Events;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
 class DiscoveryTest {
@@ -281,16 +281,22 @@ class DiscoveryTest {
     }
 
     @Test
-    void badConfigurationFailsTheEngineNamingTheKey() {
-        assertThatThrownBy(() -> engine("discovery").configurationParameter(Constants.parameter(Constants.PARALLELISM), "zero")
-                .selectors(selectDirectory(Scenarios.dir("discovery").toFile())).discover())
-                .cause().hasMessage("configuration parameter provium.parallelism: expected a positive integer, got \"zero\"");
-        assertThatThrownBy(() -> engine("discovery").configurationParameter(Constants.parameter(Constants.EXCLUDE), "net/[")
-                .selectors(selectDirectory(Scenarios.dir("discovery").toFile())).discover())
-                .cause().hasMessageStartingWith("provium.exclude: invalid glob pattern 'net/['");
-        assertThatThrownBy(() -> engine("discovery").configurationParameter(Constants.parameter(Constants.CLASS_SOURCE), "yes")
-                .selectors(selectDirectory(Scenarios.dir("discovery").toFile())).discover())
-                .cause().hasMessage("configuration parameter provium.class_source: expected true or false, got \"yes\"");
+    void badConfigurationIsOneFailingTestNamingTheKey() {
+        assertThat(configurationFailure(Constants.PARALLELISM, "zero"))
+                .startsWith("configuration parameter provium.parallelism: expected a positive integer, got \"zero\"\n");
+        assertThat(configurationFailure(Constants.EXCLUDE, "net/[")).startsWith("provium.exclude: invalid glob pattern 'net/['");
+        assertThat(configurationFailure(Constants.CLASS_SOURCE, "yes"))
+                .startsWith("configuration parameter provium.class_source: expected true or false, got \"yes\"");
+    }
+
+    private static String configurationFailure(String key, String value) {
+        EngineDiscoveryResults discovered = engine("discovery").configurationParameter(Constants.parameter(key), value)
+                .selectors(selectDirectory(Scenarios.dir("discovery").toFile())).discover();
+        assertThat(fileIds(discovered)).containsExactly("provium.toml");
+        Events tests = engine("discovery").configurationParameter(Constants.parameter(key), value)
+                .selectors(selectDirectory(Scenarios.dir("discovery").toFile())).execute().testEvents();
+        tests.assertStatistics(stats -> stats.started(1).failed(1));
+        return ExecutionTest.failureOf(tests, "provium.toml").getMessage();
     }
 
     static List<String> fileIds(EngineDiscoveryResults results) {

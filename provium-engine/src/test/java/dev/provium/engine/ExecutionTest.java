@@ -42,12 +42,51 @@ class ExecutionTest {
     void eachTestReportsItsOwnOutcome() {
         Events tests = run("outcomes", "outcomes.lua").testEvents();
 
-        tests.assertStatistics(stats -> stats.started(4).succeeded(1).failed(3).aborted(0).skipped(3));
+        tests.assertStatistics(stats -> stats.started(6).succeeded(1).failed(3).aborted(2).skipped(2));
         tests.assertThatEvents()
                 .haveExactly(1, event(named("passes"), finishedSuccessfully()))
                 .haveExactly(1, event(named("is todo"), skippedWithReason("waiting for the frobnicator")))
                 .haveExactly(1, event(named("todo without a reason"), skippedWithReason("todo")))
-                .haveExactly(1, event(named("todo inside pcall still skips"), skippedWithReason("skipped through pcall")));
+                .haveExactly(1, event(named("todo inside pcall still skips"), abortedWithReason(message("skipped through pcall"))))
+                .haveExactly(1, event(named("todo after some work"), abortedWithReason(message("the rest needs a driver"))));
+    }
+
+    @Test
+    void aTodoAtTheStartOfABodyIsSkippedBeforeItStartsAndALaterOneAbortsTheRunningTest() {
+        Events tests = run("outcomes", "outcomes.lua").testEvents();
+
+        assertThat(tests.started().map(e -> e.getTestDescriptor().getDisplayName()))
+                .doesNotContain("is todo", "todo without a reason")
+                .contains("todo after some work");
+    }
+
+    @Test
+    void theBodyRunsBetweenStartedAndFinishedSoReportsTimeIt() {
+        List<String> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        RecordingBindings bindings = new RecordingBindings(order);
+        org.junit.platform.launcher.Launcher launcher = org.junit.platform.launcher.core.LauncherFactory.create(
+                org.junit.platform.launcher.core.LauncherConfig.builder().enableTestEngineAutoRegistration(false)
+                        .addTestEngines(new ProviumTestEngine(bindings)).build());
+        launcher.execute(org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request()
+                .selectors(selectFile(file("outcomes", "timed.lua").toFile()))
+                .configurationParameter(Constants.parameter(Constants.PROJECT_DIR), Scenarios.dir("outcomes").toString())
+                .configurationParameter(Constants.parameter(Constants.ROOTS), ".")
+                .configurationParameter(Constants.parameter(Constants.CONSOLE_PROGRESS), "false").build(),
+                new org.junit.platform.launcher.TestExecutionListener() {
+                    @Override
+                    public void executionStarted(org.junit.platform.launcher.TestIdentifier id) {
+                        order.add("started " + id.getDisplayName());
+                    }
+
+                    @Override
+                    public void executionFinished(org.junit.platform.launcher.TestIdentifier id, TestExecutionResult result) {
+                        order.add("finished " + id.getDisplayName());
+                    }
+                });
+
+        assertThat(order).containsSubsequence("started timed", "body of timed", "finished timed")
+                .containsSubsequence("started outer", "body of outer", "started inner", "body of inner",
+                        "finished inner", "finished outer");
     }
 
     @Test
@@ -130,11 +169,11 @@ class ExecutionTest {
     }
 
     @Test
-    void nestedTestFailsTheOuterOne() {
-        String problem = "test('inner') was called inside test('outer'); tests cannot be nested";
+    void aFailingSubTestFailsTheOuterOne() {
         run("toplevel", "nested.lua").testEvents().assertThatEvents()
-                .haveExactly(1, event(named("outer"), finishedWithFailure(message(m -> m.contains(problem)))))
-                .haveExactly(1, event(named("inner"), skippedWithReason("not run: " + problem)));
+                .haveExactly(1, event(named("outer"), finishedWithFailure(message("sub-test 'inner fails' failed"))))
+                .haveExactly(1, event(named("inner"), finishedSuccessfully()))
+                .haveExactly(1, event(named("inner fails"), finishedWithFailure(message(m -> m.contains("inner broke")))));
     }
 
     @Test

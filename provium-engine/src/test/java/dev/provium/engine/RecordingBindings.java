@@ -41,11 +41,23 @@ final class RecordingBindings implements LuaBindings {
         this(1);
     }
 
+    /** {@code provium.mark(label)} adds the label to {@code marks}. */
+    RecordingBindings(List<String> marks) {
+        this(1);
+        this.marks = marks;
+    }
+
+    private List<String> marks = Collections.synchronizedList(new ArrayList<>());
+
     @Override
     public List<FileBindings> create(ProviumConfig project, ResourceScope engineScope) {
         engineScope.register(() -> closed.add("engine"));
         return List.of((provium, globals, context) -> {
             provium.set("wrap", function(args -> StringWrapper.wrap(args.checkstring(1))));
+            provium.set("mark", function(args -> {
+                marks.add(args.checkjstring(1));
+                return LuaValue.NONE;
+            }));
             provium.set("own", function(args -> {
                 String label = args.checkjstring(1);
                 context.currentScope().register(() -> closed.add(label));

@@ -33,6 +33,22 @@ class VmLuaTest {
                 .haveExactly(1, event(test("methods need a vm and the right argument types"), finishedSuccessfully()));
     }
 
+    @Test
+    void aTestStuckInAGuestCallTimesOutItsGuestsAreKilledAndTheFileGoesOn() {
+        EngineExecutionResults results = Scenarios.engine("vm-timeout", new VmBindings())
+                .selectors(selectDirectory(Scenarios.dir("vm-timeout").toFile())).execute();
+
+        results.testEvents().assertThatEvents()
+                .haveExactly(1, event(test("stuck in a guest it booted"), org.junit.platform.testkit.engine.EventConditions
+                        .finishedWithFailure(org.junit.platform.testkit.engine.TestExecutionResultConditions.message(m ->
+                                m.startsWith("test 'stuck in a guest it booted' timed out after 8 s")
+                                        && m.contains("\nconsole of vm default")))))
+                .haveExactly(1, event(test("stuck in the file's guest"), org.junit.platform.testkit.engine.EventConditions
+                        .finishedWithFailure(org.junit.platform.testkit.engine.TestExecutionResultConditions.message(m ->
+                                m.startsWith("test 'stuck in the file's guest' timed out after 2 s")))))
+                .haveExactly(1, event(test("the file's guest still answers"), finishedSuccessfully()));
+    }
+
     /**
      * Every file and test of the run passed, and at least one test ran: the Lua files decide how many tests
      * there are, so adding one to a scenario never breaks this check.

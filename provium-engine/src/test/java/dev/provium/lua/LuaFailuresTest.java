@@ -113,7 +113,7 @@ class LuaFailuresTest {
         Path script = Files.writeString(project.resolve("x.lua"), code);
         FileRunContext context = new FileRunContext(script, "x.lua", project, List.of(project));
         try (context) {
-            LuaRuntime.create(context, (name, line, body) -> tests.add(name + "@" + line), List.of(extensions)).run();
+            LuaRuntime.create(context, (name, line, options, body) -> tests.add(name + "@" + line), List.of(extensions)).run();
         }
     }
 }

@@ -14,13 +14,15 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 /**
- * Runs after Surefire (failsafe, integration-test phase) and reads the XML it wrote. Lua tests run by the engine:
- * one testcase per Lua test, classname = the file's path under its root, name = the test's name. Java tests
+ * Runs after the tests (failsafe, integration-test phase) and reads the XML in target/surefire-reports. Lua tests run
+ * by the engine (written by provium:test, one TEST-&lt;lua path&gt;.xml per file; with -Psurefire-suite by Surefire through
+ * the suite class LuaTests): one testcase per Lua test, classname = the file's path under its root, name = the test's
+ * name. Java tests
  * (DemoModuleTest) and Lua files run as dynamic tests (LuaFromJavaTest): classname = the Java class, name = the
  * method, or the Lua test's name.
  */
 class SurefireReportIT {
-    record TestCase(String classname, String name, String status, String message) {
+    record TestCase(String classname, String name, String status, String message, double time, String body) {
     }
 
     private static final String JAVA_PACKAGE = "dev.provium.sample.";
@@ -47,6 +49,13 @@ class SurefireReportIT {
                 org.assertj.core.groups.Tuple.tuple("guest.lua", "has proc and sysfs mounted"),
                 org.assertj.core.groups.Tuple.tuple("guest.lua", "reports the memory it was given"),
                 org.assertj.core.groups.Tuple.tuple("guest.lua", "reads kernel parameters as JSON"),
+                org.assertj.core.groups.Tuple.tuple("guest.lua", "sleeps a second in the guest"),
+                org.assertj.core.groups.Tuple.tuple("guest.lua", "kselftest output becomes sub-tests"),
+                org.assertj.core.groups.Tuple.tuple("guest.lua", "guest_basics"),
+                org.assertj.core.groups.Tuple.tuple("guest.lua", "/proc/version is readable"),
+                org.assertj.core.groups.Tuple.tuple("guest.lua", "/proc/cpuinfo is readable"),
+                org.assertj.core.groups.Tuple.tuple("guest.lua", "kvm_device"),
+                org.assertj.core.groups.Tuple.tuple("guest.lua", "sysfs_supported"),
                 org.assertj.core.groups.Tuple.tuple("guest.lua", "hotplug of a CPU"),
                 org.assertj.core.groups.Tuple.tuple("files.lua", "an injected file is in the guest at boot"),
                 org.assertj.core.groups.Tuple.tuple("files.lua", "binary data survives a round trip"),
@@ -71,8 +80,21 @@ class SurefireReportIT {
                     assertThat(c.status()).isEqualTo("skipped");
                     assertThat(c.message()).isEqualTo("needs a guest booted with more than one vCPU");
                 });
-        assertThat(luaEngineCases).filteredOn(c -> !c.name().equals("hotplug of a CPU"))
+        assertThat(luaEngineCases).filteredOn(c -> c.name().equals("kvm_device"))
+                .singleElement()
+                .satisfies(c -> {
+                    assertThat(c.status()).isEqualTo("skipped");
+                    assertThat(c.body()).contains("SKIP no /dev/kvm under TCG").doesNotContain("dev.provium.engine");
+                });
+        assertThat(luaEngineCases).filteredOn(c -> !c.name().equals("hotplug of a CPU") && !c.name().equals("kvm_device"))
                 .extracting(TestCase::status).containsOnly("passed");
+    }
+
+    @Test
+    void reportsTimeTheTestBody() {
+        assertThat(cases).filteredOn(c -> c.name().equals("sleeps a second in the guest"))
+                .singleElement()
+                .satisfies(c -> assertThat(c.time()).isGreaterThanOrEqualTo(1.0));
     }
 
     @Test
@@ -102,6 +124,7 @@ class SurefireReportIT {
             Element testcase = (Element) testcases.item(i);
             String status = "passed";
             String message = "";
+            String body = "";
             for (String outcome : List.of("skipped", "failure", "error")) {
                 NodeList found = testcase.getElementsByTagName(outcome);
                 if (found.getLength() > 0) {
@@ -109,9 +132,12 @@ class SurefireReportIT {
                     Element element = (Element) found.item(0);
                     // a todo is an aborted test: Surefire writes its exception as the element's text, not a message
                     message = element.hasAttribute("message") ? element.getAttribute("message") : element.getTextContent();
+                    body = element.getTextContent();
                 }
             }
-            cases.add(new TestCase(testcase.getAttribute("classname"), testcase.getAttribute("name"), status, message));
+            String time = testcase.getAttribute("time");
+            cases.add(new TestCase(testcase.getAttribute("classname"), testcase.getAttribute("name"), status, message,
+                    time.isEmpty() ? 0 : Double.parseDouble(time), body));
         }
     }
 

@@ -551,21 +551,24 @@ public final class AgentClient implements AutoCloseable {
         if (pending.putIfAbsent(cancel.key, cancel) != null) {
             return null;
         }
+        // an interrupted thread would close the socket channel by writing to it (and could not wait for the
+        // agent to end the request): cancel with the flag cleared, and set it again afterwards
+        boolean interrupted = Thread.interrupted();
         try {
             byte[] payload = new PayloadBuilder().u16(call.channel).u32(call.requestId & 0xFFFF_FFFFL).build();
             writer.write(cancel.frame(Protocol.CANCEL, 0, payload));
-            if (Thread.currentThread().isInterrupted()) {
-                return null;
-            }
             return awaitCancelled(call, cancel, partials);
         } catch (IOException e) {
             disconnect(new AgentDisconnectedException("writing to agent " + name + " failed: " + e, e));
             return null;
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            interrupted = true;
             return null;
         } finally {
             pending.remove(cancel.key, cancel);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -1,0 +1,10 @@
+test("timed", function()
+  provium.mark("body of timed")
+end)
+
+test("outer", function()
+  provium.mark("body of outer")
+  test("inner", function()
+    provium.mark("body of inner")
+  end)
+end)

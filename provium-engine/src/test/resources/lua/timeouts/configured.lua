@@ -1,0 +1,3 @@
+test("spins under the configured limit", function()
+  while true do end
+end)

@@ -1,0 +1,3 @@
+test("a link", function()
+  assert(true)
+end)

@@ -1,0 +1,3 @@
+test("a route", function()
+  assert(true)
+end)

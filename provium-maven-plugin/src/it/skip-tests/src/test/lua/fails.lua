@@ -1,0 +1,3 @@
+test("would fail", function()
+  assert(false, "must not run")
+end)
