@@ -165,7 +165,7 @@ class FixtureLuaTest {
         EngineExecutionResults results = run(project, "1");
         VmLuaTest.assertEveryLuaTestPassed(results);
         // the fixtures' lines; the boot cache, which the fixture's boot uses, reports on its own
-        return notices.stream().filter(line -> line.startsWith("provium: fixture")).toList();
+        return notices.stream().filter(line -> line.startsWith("provium: fixture") || line.startsWith("provium: cached snapshot")).toList();
     }
 
     private static String message(EngineExecutionResults results, String test) {
