@@ -84,7 +84,9 @@ class SurefireReportIT {
                 .singleElement()
                 .satisfies(c -> {
                     assertThat(c.status()).isEqualTo("skipped");
-                    assertThat(c.body()).contains("SKIP no /dev/kvm under TCG").doesNotContain("dev.provium.engine");
+                    // provium:test writes the reason of a todo() reached mid-test (an abort) as the skip message
+                    assertThat(c.message()).isEqualTo("SKIP no /dev/kvm under TCG");
+                    assertThat(c.body()).doesNotContain("dev.provium.engine");
                 });
         assertThat(luaEngineCases).filteredOn(c -> !c.name().equals("hotplug of a CPU") && !c.name().equals("kvm_device"))
                 .extracting(TestCase::status).containsOnly("passed");
