@@ -45,6 +45,8 @@ function StringWrapper.trim() end
 ---@field stdout string
 ---@field stderr string
 ---@field running boolean
+---@field timed_out? boolean true when job_wait's wait ended with the job still running (absent otherwise)
+---@field message? string says what timed out, when timed_out is set
 
 ---@class Disk
 ---@field path string host path (relative to the project directory)
