@@ -273,9 +273,19 @@ public final class Vm extends ChannelOperations implements AutoCloseable {
         }
         try {
             Guest started = starter.apply(logs);
+            boolean killedMeanwhile;
+            boolean keep;
             synchronized (this) {
-                guest = started;
-                state = State.RUNNING;
+                keep = keepLogs;
+                killedMeanwhile = state != State.BOOTING;
+                if (!killedMeanwhile) {
+                    guest = started;
+                    state = State.RUNNING;
+                }
+            }
+            if (killedMeanwhile) {
+                started.release(keep);
+                throw new VmException("vm " + name + " was killed while it was starting (" + action + ")", "", null, null);
             }
             service.started(this);
         } catch (RuntimeException e) {
@@ -373,7 +383,10 @@ public final class Vm extends ChannelOperations implements AutoCloseable {
         }
     }
 
-    /** Terminates QEMU now. Safe to call in any state and more than once. */
+    /**
+     * Terminates QEMU now. Safe to call in any state and more than once; a boot or resume running in another
+     * thread then fails with a {@link VmException} once its QEMU is up, and stops that QEMU.
+     */
     public void kill() {
         Guest running;
         synchronized (this) {

@@ -19,10 +19,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -270,7 +274,41 @@ class FaultTest {
         assertThat(notices).noneMatch(line -> line.contains("resumed from cache"));
     }
 
+    @Test
+    void aGuestKilledWhileAnotherThreadBootsItFailsThatBootAndItsQemuEnds() {
+        try (VmService service = service()) {
+            Vm vm = service.create();
+            Set<Long> before = guestQemus();
+            CompletableFuture<Void> boot = CompletableFuture.runAsync(() -> vm.boot(BootOptions.defaults().withMemory("128M")));
+            while (vm.state() == Vm.State.CREATED) {
+                Thread.onSpinWait();
+            }
+            vm.kill();
+            long start = System.nanoTime();
+            assertThatThrownBy(boot::join)
+                    .hasCauseInstanceOf(VmException.class)
+                    .hasMessageContaining("vm default was killed while it was starting (boot)");
+            assertWithinBound(start);
+            assertThat(vm.state()).isEqualTo(Vm.State.FAILED);
+            assertThat(vm.qemuPid()).isEmpty();
+            Set<Long> left = guestQemus();
+            left.removeAll(before);
+            left.forEach(FaultTest::awaitGone);
+            assertThat(left).as("guest QEMUs started by the killed boot").allSatisfy(pid ->
+                    assertThat(TestQemu.running(pid)).as("QEMU pid " + pid).isFalse());
+        }
+    }
+
     // ---- helpers ----
+
+    /** This JVM's QEMUs that run a guest (not those started ahead, which wait with {@code -incoming defer}). */
+    private static Set<Long> guestQemus() {
+        return ProcessHandle.current().descendants()
+                .filter(process -> process.info().commandLine().map(line -> line.contains("qemu-system")
+                        && !line.contains("-incoming")).orElse(false))
+                .map(ProcessHandle::pid)
+                .collect(Collectors.toCollection(HashSet::new));
+    }
 
     /** What a running guest owns on the host, to check that all of it is gone. */
     private record Running(long qemuPid, Path runDir) {

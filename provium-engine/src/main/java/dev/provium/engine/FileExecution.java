@@ -250,7 +250,7 @@ final class FileExecution implements TestHandler {
     }
 
     /**
-     * On the watchdog's thread: interrupts the test's Lua code and kills what it started (workers, jobs, guests);
+     * On the watchdog's thread: interrupts the test's Lua code and has what it started killed (workers, jobs, guests);
      * if it is still stuck (in a call into an older guest), interrupts its thread, which cancels the call in the
      * agent, and at last kills the file's guests.
      */
@@ -262,8 +262,8 @@ final class FileExecution implements TestHandler {
             frame.timedOut = true;
             frame.timers.add(context.watchdog().after(INTERRUPT_AFTER, () -> stillRunning(frame, () -> {
                 thread.interrupt();
-                frame.timers.add(context.watchdog().after(KILL_GUESTS_AFTER,
-                        () -> stillRunning(frame, () -> run.vms().forEach(FileExecution::killQuietly))));
+                frame.timers.add(context.watchdog().after(KILL_GUESTS_AFTER, () -> stillRunning(frame,
+                        () -> context.watchdog().cleanUp(() -> run.vms().forEach(FileExecution::killQuietly)))));
             })));
         }
         run.interrupt("test '" + frame.test.name() + "' timed out after " + seconds(frame.timeout));
@@ -274,14 +274,16 @@ final class FileExecution implements TestHandler {
                 frame.consoleTails.put(vm.name(), lastLines(vm.consoleTail()));
             }
         }
-        try {
-            frame.scope.close();
-        } catch (RuntimeException e) {
-            // the test is failing anyway; its report says why
-        }
-        booted.forEach(vm -> {
-            vm.keepLogs();
-            killQuietly(vm);
+        context.watchdog().cleanUp(() -> {
+            try {
+                frame.scope.close();
+            } catch (RuntimeException e) {
+                // the test is failing anyway; its report says why
+            }
+            booted.forEach(vm -> {
+                vm.keepLogs();
+                killQuietly(vm);
+            });
         });
     }
 

@@ -628,6 +628,9 @@ public final class AgentClient implements AutoCloseable {
     }
 
     private void send(Call call, Frame frame) {
+        // an interrupt during the write would close the socket channel and end the connection; the caller's
+        // wait for the reply sees it instead, and cancels the request
+        boolean interrupted = Thread.interrupted();
         try {
             writer.write(frame);
         } catch (IOException e) {
@@ -637,6 +640,10 @@ public final class AgentClient implements AutoCloseable {
             }
             throw new AgentDisconnectedException("agent " + name + " is disconnected (" + reason.getMessage()
                     + "); cannot send " + call.what, reason);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

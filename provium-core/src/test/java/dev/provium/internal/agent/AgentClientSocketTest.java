@@ -3,6 +3,7 @@ package dev.provium.internal.agent;
 import dev.provium.guest.ExecResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -95,6 +96,21 @@ class AgentClientSocketTest {
 
         assertThat(reader.isAlive()).as("reader thread alive after close").isFalse();
         assertThat(client.isConnected()).isFalse();
+    }
+
+    @Test
+    void anInterruptedCallIsCancelledAndTheConnectionStays() {
+        Thread.currentThread().interrupt(); // as a test's time limit does to a thread stuck in a guest call
+        try {
+            assertThatThrownBy(() -> client.exec("sleep 600", TIMEOUT))
+                    .isInstanceOf(AgentException.class)
+                    .hasMessageContaining("interrupted while waiting for a reply to exec `sleep 600`");
+        } finally {
+            Thread.interrupted();
+        }
+
+        assertThat(client.isConnected()).as("connected after the interrupted call").isTrue();
+        assertThat(client.exec("echo next", TIMEOUT).stdoutText()).isEqualTo("next\n");
     }
 
     /** Copies until either side ends; the bridge is not under test. */
