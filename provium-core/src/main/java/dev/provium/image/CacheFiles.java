@@ -1,5 +1,7 @@
 package dev.provium.image;
 
+import dev.provium.internal.PrivatePaths;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -28,7 +30,7 @@ final class CacheFiles {
 
     static <E extends Exception> void publish(Path target, Writer<E> writer) throws IOException, E {
         Path directory = target.toAbsolutePath().getParent();
-        Files.createDirectories(directory);
+        PrivatePaths.createDirectories(directory);
         Path temporary = Files.createTempFile(directory, "." + target.getFileName(), ".tmp");
         try {
             writer.write(temporary);

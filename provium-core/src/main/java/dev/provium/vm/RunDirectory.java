@@ -1,6 +1,7 @@
 package dev.provium.vm;
 
 import dev.provium.internal.DirectoryTrees;
+import dev.provium.internal.PrivatePaths;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -232,7 +233,7 @@ final class RunDirectory implements AutoCloseable {
             for (Path log : List.of(consoleLog(), qemuOutput())) {
                 boolean console = log.equals(consoleLog());
                 if (Files.isRegularFile(log) && (console || Files.size(log) > 0)) {
-                    Files.createDirectories(target.getParent());
+                    PrivatePaths.createDirectories(target.getParent());
                     try {
                         Files.createDirectory(target, PRIVATE_DIRECTORY);
                     } catch (FileAlreadyExistsException exists) {

@@ -5,8 +5,8 @@ import static org.apiguardian.api.API.Status.STABLE;
 import org.apiguardian.api.API;
 
 import dev.provium.Notices;
-import dev.provium.internal.PrivateDirectories;
 import dev.provium.config.MemorySize;
+import dev.provium.internal.PrivatePaths;
 import dev.provium.internal.agent.AgentBinary;
 import dev.provium.config.Constants;
 import dev.provium.config.Profile;
@@ -16,14 +16,13 @@ import dev.provium.image.Kernel;
 import dev.provium.image.KernelLocator;
 
 import java.nio.file.Path;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * Creates guests from the profiles of one configuration and owns what they share: the resource pool,
@@ -32,7 +31,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @API(status = STABLE)
 public final class VmService implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(VmService.class);
     private final ProviumConfig config;
     private final ResourcePool pool;
     private final KernelLocator kernels = new KernelLocator();
@@ -59,18 +57,19 @@ public final class VmService implements AutoCloseable {
     }
 
     /**
-     * A service for config. Its cache directory must be private (see {@link PrivateDirectories}); run
+     * A service for config. Its cache directory must be private (see {@link PrivatePaths}); run
      * directories left by processes that are gone (a JVM killed with SIGKILL) are deleted first.
      *
      * @throws dev.provium.config.ProviumConfigException when the cache directory belongs to another user or
      *                                                   others may write to it
      */
     public static VmService create(ProviumConfig config, Notices notices) {
-        PrivateDirectories.ensure(config.cacheDir(), "the cache directory", Constants.CACHE_DIR);
+        PrivatePaths.ensure(config.cacheDir(), "the cache directory", Constants.CACHE_DIR);
         List<Path> swept = RunDirectory.sweepStale();
         if (!swept.isEmpty()) {
-            log.info("removed {} run director{} left by processes that are gone: {}", swept.size(),
-                    swept.size() == 1 ? "y" : "ies", swept);
+            notices.notice("provium: removed " + swept.size() + " run director" + (swept.size() == 1 ? "y" : "ies")
+                    + " left by processes that are gone (killed before they could clean up): "
+                    + swept.stream().map(Path::toString).collect(Collectors.joining(", ")));
         }
         return new VmService(config, ResourcePool.forConfig(config), notices);
     }

@@ -167,6 +167,7 @@ class FaultTest {
 
             service().close();
             assertThat(runDir).as("after the next VmService started").doesNotExist();
+            assertThat(notices).anyMatch(line -> line.startsWith("provium: removed ") && line.contains(runDir.toString()));
         } finally {
             jvm.destroyForcibly();
         }

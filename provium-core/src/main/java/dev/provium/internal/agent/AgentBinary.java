@@ -4,6 +4,8 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 
 import org.apiguardian.api.API;
 
+import dev.provium.internal.PrivatePaths;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -28,11 +30,11 @@ public final class AgentBinary {
 
     private AgentBinary() {}
 
-    /** Writes the agent to {@code directory}/provium-agent (replacing it atomically), mode 0755. */
+    /** Writes the agent to {@code directory}/provium-agent (replacing it atomically), mode 0700. */
     public static Path extractTo(Path directory) {
         Path target = directory.resolve(FILE_NAME);
         try {
-            Files.createDirectories(directory);
+            PrivatePaths.createDirectories(directory);
             Path partial = Files.createTempFile(directory, FILE_NAME, ".part");
             try {
                 copyResourceTo(partial);
@@ -99,7 +101,7 @@ public final class AgentBinary {
         try (InputStream in = open(RESOURCE)) {
             Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
         }
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
     }
 
     private static InputStream open(String resource) {
