@@ -8,6 +8,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -15,6 +16,10 @@ import org.apache.maven.plugins.annotations.Parameter;
 
 /** Runs the project's Lua tests and reports them like Surefire: XML per file and a summary. */
 abstract class AbstractTestMojo extends AbstractRunMojo {
+    /** The JUnit Platform's switches for its Open Test Reporting listener (junit-platform-reporting). */
+    private static final String OPEN_TEST_REPORT_ENABLED = "junit.platform.reporting.open.xml.enabled";
+    private static final String REPORTING_OUTPUT_DIR = "junit.platform.reporting.output.dir";
+    private static final String OPEN_TEST_REPORT_FILE = "open-test-report.xml";
 
     /** Skips running the tests (Surefire's {@code skipTests}). @since 0.1.0 */
     @Parameter(property = "skipTests", defaultValue = "false")
@@ -35,6 +40,15 @@ abstract class AbstractTestMojo extends AbstractRunMojo {
     /** Fail when {@code -Dtest} names Lua tests and none matches. @since 0.1.0 */
     @Parameter(property = "surefire.failIfNoSpecifiedTests", defaultValue = "true")
     protected boolean failIfNoSpecifiedTests;
+
+    /**
+     * Also write the JUnit Platform's Open Test Reporting XML ({@code open-test-report.xml}, an event log of the
+     * whole run) into the reports directory, for tools that read that format.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "provium.openTestReport", defaultValue = "false")
+    protected boolean openTestReport;
 
     /** Where the XML reports go, one {@code TEST-<lua path>.xml} per file. @since 0.1.0 */
     protected abstract File reportsDirectory();
@@ -63,9 +77,17 @@ abstract class AbstractTestMojo extends AbstractRunMojo {
         getLog().info("-------------------------------------------------------");
         getLog().info(" P R O V I U M   L U A   T E S T S");
         getLog().info("-------------------------------------------------------");
+        Map<String, String> parameters = engineParameters();
+        if (openTestReport) {
+            parameters.put(OPEN_TEST_REPORT_ENABLED, "true");
+            parameters.put(REPORTING_OUTPUT_DIR, reportsDirectory().getAbsolutePath());
+        }
         RunRequest request = new RunRequest(RunRequest.MODE_TEST, project.getBasedir().toPath(),
-                reportsDirectory().toPath(), summaryFile, null, test, engineParameters());
+                reportsDirectory().toPath(), summaryFile, null, test, parameters);
         launch(request, summaryName().replace(".properties", ""));
+        if (openTestReport) {
+            getLog().info("provium: Open Test Reporting XML: " + new File(reportsDirectory(), OPEN_TEST_REPORT_FILE));
+        }
         RunSummary summary;
         try {
             summary = RunSummary.read(summaryFile);
