@@ -1,12 +1,13 @@
 package dev.provium.lua;
 
-import dev.provium.Notices;
 import static org.apiguardian.api.API.Status.INTERNAL;
 
 import org.apiguardian.api.API;
 
+import dev.provium.Notices;
 import dev.provium.config.ProviumConfig;
 import dev.provium.fixture.Fixtures;
+import dev.provium.vm.Vm;
 import dev.provium.vm.VmService;
 
 import java.util.List;
@@ -29,6 +30,16 @@ public final class VmBindings implements LuaBindings {
     /** @param notices receives every notice, e.g. one line per fixture and run saying how it was made */
     public VmBindings(Notices notices) {
         this.notices = Optional.of(notices);
+    }
+
+    /**
+     * A running guest from the named fixture of {@code project} (its {@code fixtures/<name>.lua} under a test root),
+     * resumed from the cache or, when there is no valid snapshot, built by running that Lua script first, as
+     * {@code provium.fixture(name)} does in a test file.
+     */
+    public static Vm resumeFixture(VmService service, ProviumConfig project, String name) {
+        return new LuaFixtures(service, Fixtures.create(service))
+                .resume(name, project.projectDir(), project.roots(), null).vm();
     }
 
     @Override
