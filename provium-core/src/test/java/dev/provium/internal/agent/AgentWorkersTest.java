@@ -185,25 +185,9 @@ class AgentWorkersTest {
     @Test
     void aThreadWorkerThatEndsItsThreadIsNoticedAtOnce() throws Exception {
         try (RawAgent raw = new RawAgent(hostAgent.dir(), "AgentWorkersTest-threadExits")) {
-            int spawn = raw.nextId();
-            raw.send(Frame.of(Protocol.SPAWN, spawn, new byte[] {1}));
-            Frame spawned = raw.reply(Protocol.AGENT_CHANNEL, spawn, TIMEOUT);
-            assertThat(spawned.type()).isEqualTo(Protocol.SPAWNED);
-            int channel = new PayloadReader(spawned).u16("channel");
-            int exit = raw.nextId();
-            int ping = raw.nextId();
+            int channel = spawnRaw(raw, true).channel();
 
-            raw.send(new Frame(Protocol.SYSCALL, 0, channel, exit, AgentChannel.payload(SyscallRequest.syscall(SYS_EXIT).args(0).build())),
-                    new Frame(Protocol.PING, 0, channel, ping, new byte[] {7}));
-
-            List<Frame> frames = raw.until(channel, ping, TIMEOUT);
-            assertThat(frames).extracting(Frame::requestId).containsExactly(exit, ping);
-            for (Frame frame : frames) {
-                AgentErrorException error = AgentClient.decodeError(frame);
-                assertThat(error.codeName()).isEqualTo("UNKNOWN_CHANNEL");
-                assertThat(error.agentMessage()).isEqualTo("the worker on channel " + channel
-                        + " ended before it answered request " + frame.requestId());
-            }
+            assertWorkerEndingAnswersItsRequests(raw, channel);
             int later = raw.nextId();
             raw.send(new Frame(Protocol.PING, 0, channel, later, new byte[] {8}));
             assertThat(AgentClient.decodeError(raw.reply(channel, later, TIMEOUT)).agentMessage())
@@ -239,21 +223,28 @@ class AgentWorkersTest {
     @Test
     void everyRequestAWorkerLeftUnansweredWhenItEndedGetsUnknownChannel() throws Exception {
         try (RawAgent raw = new RawAgent(hostAgent.dir(), "AgentWorkersTest-everyRequestUnanswered")) {
-            int channel = spawnRaw(raw).channel();
-            int exit = raw.nextId();
-            int ping = raw.nextId();
+            assertWorkerEndingAnswersItsRequests(raw, spawnRaw(raw).channel());
+        }
+    }
 
-            raw.send(new Frame(Protocol.SYSCALL, 0, channel, exit, AgentChannel.payload(SyscallRequest.syscall(SYS_EXIT).args(0).build())),
-                    new Frame(Protocol.PING, 0, channel, ping, new byte[] {7}));
+    /**
+     * The worker on {@code channel} ends its thread (exit) with a PING queued behind: both requests get
+     * UNKNOWN_CHANNEL saying the worker ended before it answered them.
+     */
+    private static void assertWorkerEndingAnswersItsRequests(RawAgent raw, int channel) throws InterruptedException {
+        int exit = raw.nextId();
+        int ping = raw.nextId();
 
-            List<Frame> frames = raw.until(channel, ping, TIMEOUT);
-            assertThat(frames).extracting(Frame::requestId).containsExactly(exit, ping);
-            for (Frame frame : frames) {
-                AgentErrorException error = AgentClient.decodeError(frame);
-                assertThat(error.codeName()).isEqualTo("UNKNOWN_CHANNEL");
-                assertThat(error.agentMessage()).isEqualTo("the worker on channel " + channel
-                        + " ended before it answered request " + frame.requestId());
-            }
+        raw.send(new Frame(Protocol.SYSCALL, 0, channel, exit, AgentChannel.payload(SyscallRequest.syscall(SYS_EXIT).args(0).build())),
+                new Frame(Protocol.PING, 0, channel, ping, new byte[] {7}));
+
+        List<Frame> frames = raw.until(channel, ping, TIMEOUT);
+        assertThat(frames).extracting(Frame::requestId).containsExactly(exit, ping);
+        for (Frame frame : frames) {
+            AgentErrorException error = AgentClient.decodeError(frame);
+            assertThat(error.codeName()).isEqualTo("UNKNOWN_CHANNEL");
+            assertThat(error.agentMessage()).isEqualTo("the worker on channel " + channel
+                    + " ended before it answered request " + frame.requestId());
         }
     }
 
@@ -382,8 +373,12 @@ class AgentWorkersTest {
     }
 
     private static WorkerInfo spawnRaw(RawAgent raw) throws InterruptedException {
+        return spawnRaw(raw, false);
+    }
+
+    private static WorkerInfo spawnRaw(RawAgent raw, boolean thread) throws InterruptedException {
         int id = raw.nextId();
-        raw.send(Frame.of(Protocol.SPAWN, id, new byte[] {0}));
+        raw.send(Frame.of(Protocol.SPAWN, id, new byte[] {(byte) (thread ? 1 : 0)}));
         Frame spawned = raw.reply(Protocol.AGENT_CHANNEL, id, TIMEOUT);
         assertThat(spawned.type()).isEqualTo(Protocol.SPAWNED);
         PayloadReader fields = new PayloadReader(spawned);
@@ -391,7 +386,7 @@ class AgentWorkersTest {
         long pid = fields.u32("pid");
         long tid = fields.u32("tid");
         fields.end();
-        return new WorkerInfo(channel, pid, tid, false);
+        return new WorkerInfo(channel, pid, tid, thread);
     }
 
     private WorkerInfo spawn(boolean thread) {
