@@ -67,12 +67,7 @@ class BootBenchmark {
      * the QEMU started ahead after the previous resume has had time to come up, as between the files of a run.
      */
     private void warmAgainstCold() throws Exception {
-        Path shared = ProviumConfig.load(work).cacheDir();
-        Path cache = Files.createDirectories(work.resolve("cache"));
-        for (String sub : List.of("kernels", "images")) {
-            Files.createDirectories(shared.resolve(sub));
-            Files.createSymbolicLink(cache.resolve(sub), shared.resolve(sub));
-        }
+        Path cache = TestQemu.sharingImages(Files.createDirectories(work.resolve("cache")), work);
         Map<String, String> parameters = Map.of("provium.cache_dir", cache.toString(), "provium.boot_timeout", "900");
         ProviumConfig config = ProviumConfig.load(work, key -> Optional.ofNullable(parameters.get(key)));
         List<Double> warm = new ArrayList<>();
@@ -87,9 +82,6 @@ class BootBenchmark {
                 settle(service);
                 warm.add(timedBoot(service, BootOptions.defaults()));
             }
-        }
-        for (String sub : List.of("kernels", "images")) {
-            Files.delete(cache.resolve(sub));
         }
         Stats.report("boot of the default guest: warm boot cache against a cold boot (" + RUNS + " runs each)",
                 "warm", warm, "cold", cold);

@@ -214,11 +214,7 @@ class FaultTest {
 
     @Test
     void aCorruptedSnapshotIsRejectedByItsChecksumWithOneLineAndBuiltAgain(@TempDir Path cache) throws IOException {
-        Path shared = ProviumConfig.load(project).cacheDir();
-        for (String sub : List.of("kernels", "images")) {
-            Files.createDirectories(shared.resolve(sub));
-            Files.createSymbolicLink(cache.resolve(sub), shared.resolve(sub));
-        }
+        TestQemu.sharingImages(cache, project);
         Path script = Files.writeString(project.resolve("base.lua"), "-- a fixture script\n");
         int[] builds = {0};
         try (VmService service = service("cache_dir", cache.toString())) {

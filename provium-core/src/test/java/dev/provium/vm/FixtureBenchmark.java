@@ -44,11 +44,7 @@ class FixtureBenchmark {
 
     @Test
     void resumeTheDefaultGuest() throws Exception {
-        Path shared = ProviumConfig.load(work).cacheDir();
-        for (String sub : List.of("kernels", "images")) {
-            Files.createDirectories(shared.resolve(sub));
-            Files.createSymbolicLink(work.resolve(sub), shared.resolve(sub));
-        }
+        TestQemu.sharingImages(work, work);
         // room for COPIES guests at once: under TCG a vCPU is a thread, and the default budget is the host's cores
         Map<String, String> parameters = Map.of("provium.cache_dir", work.toString(), "provium.cpus", "64",
                 "provium.boot_timeout", "900"); // a loaded shared machine may take minutes to boot 8 guests
@@ -89,9 +85,6 @@ class FixtureBenchmark {
                     + " -incoming restore of the same guest's full state (" + accel + ", " + RUNS + " runs each)",
                     "provium", provium, "bare qemu", bare);
             memoryOfCopies(service, fixtures, script, build);
-        }
-        for (String sub : List.of("kernels", "images")) {
-            Files.delete(work.resolve(sub));
         }
     }
 

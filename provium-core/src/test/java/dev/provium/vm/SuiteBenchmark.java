@@ -3,7 +3,6 @@ package dev.provium.vm;
 import dev.provium.Notices;
 import dev.provium.config.ProviumConfig;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,11 +34,7 @@ class SuiteBenchmark {
 
     @Test
     void twentyFilesThatEachBootTheDefaultGuest() throws Exception {
-        Path shared = ProviumConfig.load(work).cacheDir();
-        for (String sub : List.of("kernels", "images")) {
-            Files.createDirectories(shared.resolve(sub));
-            Files.createSymbolicLink(work.resolve(sub), shared.resolve(sub));
-        }
+        TestQemu.sharingImages(work, work);
         // a shared machine under load may take minutes to boot a guest: the benchmark measures, it does not time out
         Map<String, String> parameters = Map.of("provium.cache_dir", work.toString(), "provium.boot_timeout", "900");
         ProviumConfig config = ProviumConfig.load(work, key -> Optional.ofNullable(parameters.get(key)));
@@ -49,9 +44,6 @@ class SuiteBenchmark {
         for (int i = 0; i < RUNS; i++) {
             cold.add(suite(config, BootOptions.defaults().cold()));
             warm.add(suite(config, BootOptions.defaults()));
-        }
-        for (String sub : List.of("kernels", "images")) {
-            Files.delete(work.resolve(sub));
         }
         Stats.report(String.format(Locale.ROOT, "wall time of a suite of %d files that each boot the default guest (%d at a time, %d runs each)",
                 FILES, PARALLEL, RUNS), "warm", warm, "cold", cold);

@@ -2,6 +2,8 @@ package dev.provium.vm;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.provium.config.ProviumConfig;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,20 @@ final class TestQemu {
     static void assumeInstalled() {
         assumeTrue(Executables.find(QemuCommandLine.DEFAULT_BINARY).isPresent(),
                 QemuCommandLine.DEFAULT_BINARY + " is not installed (apt-get install qemu-system-x86)");
+    }
+
+    /**
+     * Lets {@code cache}, a new cache directory, share the extracted kernels and initramfs images of the default
+     * cache of {@code project} (symbolic links, which a {@code @TempDir}'s cleanup deletes without following),
+     * for tests whose subject is the rest of the cache. Returns {@code cache}.
+     */
+    static Path sharingImages(Path cache, Path project) throws IOException {
+        Path shared = ProviumConfig.load(project).cacheDir();
+        for (String sub : List.of("kernels", "images")) {
+            Files.createDirectories(shared.resolve(sub));
+            Files.createSymbolicLink(cache.resolve(sub), shared.resolve(sub));
+        }
+        return cache;
     }
 
     /** A QEMU with no machine at all: it runs until told to quit, and answers QMP on run.qmpSocket(). */

@@ -6,7 +6,6 @@ import dev.provium.config.ProviumConfig;
 import dev.provium.guest.ExecResult;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -39,11 +38,7 @@ class VmBootCacheTest {
     static void service() throws IOException {
         TestQemu.assumeInstalled();
         // the extracted kernel and base images are shared with the default cache: they are not what is tested
-        Path shared = ProviumConfig.load(project).cacheDir();
-        for (String sub : List.of("kernels", "images")) {
-            Files.createDirectories(shared.resolve(sub));
-            Files.createSymbolicLink(cache.resolve(sub), shared.resolve(sub));
-        }
+        TestQemu.sharingImages(cache, project);
         Files.writeString(project.resolve("provium.toml"), "[profile.early]\nboot_cache = false\n");
         ProviumConfig config = ProviumConfig.load(project, key -> key.equals("provium.cache_dir")
                 ? Optional.of(cache.toString()) : Optional.empty());
