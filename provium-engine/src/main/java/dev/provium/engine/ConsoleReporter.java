@@ -67,6 +67,12 @@ final class ConsoleReporter {
         out.notice(line.toString());
     }
 
+    /** The last lines of a guest's kernel log, after a test that used it failed; printed whole. */
+    void kernelLog(String vm, String tail) {
+        out.notice("--- kernel log of vm " + vm + " (last lines) ---" + System.lineSeparator() + tail
+                + System.lineSeparator() + "---");
+    }
+
     void engineFinished() {
         if (files.get() == 0) {
             return;

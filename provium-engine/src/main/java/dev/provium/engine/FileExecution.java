@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 
+import dev.provium.guest.ExecResult;
 import dev.provium.lua.FileRunContext;
 import dev.provium.lua.LuaFailures;
 import dev.provium.lua.LuaRuntime;
@@ -49,6 +50,8 @@ final class FileExecution implements TestHandler {
     /** And then how long before the file's guests are killed under it. */
     private static final Duration KILL_GUESTS_AFTER = Duration.ofSeconds(10);
     private static final int CONSOLE_TAIL_LINES = 20;
+    /** How long a failed test's guests get to hand over their kernel log. */
+    private static final Duration KERNEL_LOG_WAIT = Duration.ofSeconds(3);
 
     private final LuaFileDescriptor file;
     private final ProviumExecutionContext context;
@@ -230,6 +233,9 @@ final class FileExecution implements TestHandler {
                     "test '" + test.name() + "'");
             if (failure != null && !(failure instanceof TestAbortedException)) {
                 run.markFailed();
+                if (!timedOut) { // a timeout's message has the consoles already
+                    printKernelLogs();
+                }
             }
             try {
                 run.endTest();
@@ -291,6 +297,27 @@ final class FileExecution implements TestHandler {
         synchronized (frame) {
             if (!frame.finished) {
                 action.run();
+            }
+        }
+    }
+
+    /**
+     * After a failed test, the kernel log tail of each of the file's guests that still runs (the console shows only
+     * errors: guests boot quiet), printed so that it lands in the test's output; a guest that does not answer
+     * within a few seconds is left out.
+     */
+    private void printKernelLogs() {
+        for (Vm vm : run.vms()) {
+            if (vm.state() != Vm.State.RUNNING) {
+                continue;
+            }
+            try {
+                ExecResult log = vm.exec("dmesg | tail -n " + CONSOLE_TAIL_LINES, KERNEL_LOG_WAIT);
+                if (log.exitCode() == 0 && !log.stdoutText().isBlank()) {
+                    context.console().kernelLog(vm.name(), log.stdoutText().stripTrailing());
+                }
+            } catch (RuntimeException e) {
+                // the guest cannot say; the test's failure stands as it is
             }
         }
     }

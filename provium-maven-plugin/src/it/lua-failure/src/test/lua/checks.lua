@@ -1,8 +1,12 @@
+local vm = provium.create()
+vm:boot({memory = "128M"})
+
 test("passes", function()
   assert_eq(2, 1 + 1)
 end)
 
 test("compares wrongly", function()
+  vm:exec("echo 'provium-it: written before the failure' > /dev/kmsg")
   assert_eq("expected", "actual")
 end)
 
@@ -10,6 +14,3 @@ test("raises an error", function()
   local t = nil
   return t.field
 end)
-
--- What the engine prints when a file that booted guests failed; the report attaches it to the failed tests.
-print("provium: console log of vm default (kept): /tmp/provium-run/console.log")

@@ -22,7 +22,7 @@ class AgentBinaryTest {
         Path binary = AgentBinary.extractTo(dir.resolve("bin"));
 
         assertThat(binary).isEqualTo(dir.resolve("bin/provium-agent")).isExecutable();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(binary))).isEqualTo("rwxr-xr-x");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(binary))).isEqualTo("rwx------");
         assertThat(Files.readAllBytes(binary)).isEqualTo(resourceBytes());
         assertThat(dir.resolve("bin")).isDirectoryNotContaining("glob:**.part");
     }
