@@ -22,7 +22,8 @@ assert keptLog.isFile() : "no ${keptLog}"
     assert out.contains('provium-it: written before the failure')
     assert out.contains('console log of vm default kept: ' + keptLog.canonicalPath)
 }
-assert byName['passes'].'system-out'.size() == 0
+assert byName['passes'].'system-out'.size() == 0 : "the file's boot, before its first test, is not that test's output"
+assert suite.'system-out'.text().contains('provium: using ') : 'the file prints its boot outside its tests'
 assert suite.'system-out'.text().contains('console log of vm default kept: ')
 
 def log = new File(basedir, 'build.log').text

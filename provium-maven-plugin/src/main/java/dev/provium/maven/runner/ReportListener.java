@@ -26,10 +26,10 @@ import org.junit.platform.launcher.TestPlan;
 
 /**
  * Turns the engine's events into one report per Lua file and the run's summary. A file's events all come from the
- * thread that runs it. A test's output is what its file printed since the previous test ended, so the body's output
- * (the engine runs it before reporting the test started) belongs to it. What the file prints after its last test
- * (e.g. the path of a failed guest's console log, printed when the file's guests are shut down) goes to the suite's
- * {@code <system-out>} and to that of every failed test of the file.
+ * thread that runs it. A test's output is what its file printed while it ran (the engine runs its body between
+ * started and finished); what the file's own code prints outside its tests goes to the suite's {@code <system-out>},
+ * and what it prints after its last test (e.g. the path of a failed guest's console log, printed when the file's
+ * guests are shut down) also to that of every failed test of the file.
  */
 final class ReportListener implements TestExecutionListener {
 
@@ -50,6 +50,8 @@ final class ReportListener implements TestExecutionListener {
         final Instant started = Instant.now();
         final long startNanos = System.nanoTime();
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        /** What the file's own code printed outside its tests, so far. */
+        final StringBuilder outsideTests = new StringBuilder();
         final List<Case> cases = new ArrayList<>();
         long mark = System.nanoTime();
 
@@ -89,6 +91,11 @@ final class ReportListener implements TestExecutionListener {
             FileRun run = new FileRun(TestPatterns.fileId(identifier).orElseThrow());
             files.put(identifier.getUniqueId(), run);
             capture.bind(run.out);
+        } else if (plan.getParent(identifier).filter(this::isFile).isPresent()) {
+            fileOf(identifier).ifPresent(run -> {
+                run.outsideTests.append(run.drain());
+                run.sinceMark();
+            });
         }
     }
 
@@ -188,7 +195,8 @@ final class ReportListener implements TestExecutionListener {
             cases = withLogs;
         }
         try {
-            reports.write(new Suite(run.path, run.started, (System.nanoTime() - run.startNanos) / 1e9, cases, trailing));
+            reports.write(new Suite(run.path, run.started, (System.nanoTime() - run.startNanos) / 1e9, cases,
+                    run.outsideTests + trailing));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
