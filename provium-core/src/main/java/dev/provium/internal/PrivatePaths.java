@@ -18,8 +18,6 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -80,14 +78,12 @@ public final class PrivatePaths {
     }
 
     /** Opens a file for writing, created 0600 when missing. */
-    public static FileChannel openForWriting(Path file, OpenOption... options) throws IOException {
-        Set<OpenOption> all = new HashSet<>(Arrays.asList(options));
-        all.add(StandardOpenOption.CREATE);
-        all.add(StandardOpenOption.WRITE);
+    public static FileChannel openForWriting(Path file) throws IOException {
+        Set<OpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {
-            return FileChannel.open(file, all, FILE_ATTRIBUTE);
+            return FileChannel.open(file, options, FILE_ATTRIBUTE);
         } catch (UnsupportedOperationException notPosix) {
-            return FileChannel.open(file, all);
+            return FileChannel.open(file, options);
         }
     }
 

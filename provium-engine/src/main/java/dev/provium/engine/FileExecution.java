@@ -224,6 +224,9 @@ final class FileExecution implements TestHandler {
                     Thread.interrupted(); // the timeout may have interrupted this thread to cancel a guest call
                 }
             }
+            if (failure != null && !timedOut && !(failure instanceof TestAbortedException)) {
+                printKernelLogs(); // a timeout's message has the consoles already; sub-tests print their own
+            }
             if (failure == null && !frame.failedSubTests.isEmpty()) {
                 failure = new AssertionFailedError(frame.failedSubTests.size() == 1
                         ? "sub-test '" + frame.failedSubTests.get(0) + "' failed"
@@ -233,9 +236,6 @@ final class FileExecution implements TestHandler {
                     "test '" + test.name() + "'");
             if (failure != null && !(failure instanceof TestAbortedException)) {
                 run.markFailed();
-                if (!timedOut) { // a timeout's message has the consoles already
-                    printKernelLogs();
-                }
             }
             try {
                 run.endTest();
