@@ -65,6 +65,8 @@ final class FileExecution implements TestHandler {
     private Pending pending;
     private Duration fileTimeout;
     private String fileTodo;
+    private FileCodeDeadline ownCodeDeadline;
+    private final Map<String, String> consoleTailsAtFileTimeout = new LinkedHashMap<>();
 
     private record Pending(LuaFunction body, TestOptions options) {
     }
@@ -107,6 +109,9 @@ final class FileExecution implements TestHandler {
         Throwable failure = null;
         String notRunReason = null;
         LeaseOwner.Scope leases = LeaseOwner.named(lua.chunkName()).enter();
+        ownCodeDeadline = new FileCodeDeadline(context.watchdog(), context.config().project().testTimeout(),
+                this::ownCodeTimedOut);
+        ownCodeDeadline.resume();
         try {
             LuaRuntime.create(run, this, context.extensions()).run();
         } catch (LuaError e) {
@@ -122,6 +127,12 @@ final class FileExecution implements TestHandler {
             failure = e;
             notRunReason = notRunBecause(e);
         } finally {
+            if (ownCodeDeadline.end()) {
+                Thread.interrupted(); // the timeout may have interrupted this thread to cancel a guest call
+                run.clearInterrupt();
+                failure = ownCodeTimeoutFailure(failure);
+                notRunReason = "not run: " + failure.getMessage().lines().findFirst().orElse("");
+            }
             if (failure != null) {
                 run.markFailed();
             }
@@ -159,6 +170,9 @@ final class FileExecution implements TestHandler {
         pending = new Pending(body, options);
         EngineExecutionListener listener = test.isDynamic()
                 ? context.listener() : new StaticTestListener(context.listener());
+        if (parent == null) {
+            ownCodeDeadline.pause();
+        }
         Future<?> done = (parent == null ? dynamicTests : parent.subTests).execute(test, listener);
         try {
             done.get();
@@ -169,6 +183,9 @@ final class FileExecution implements TestHandler {
             throw unchecked(e.getCause());
         } finally {
             pending = null;
+            if (parent == null) {
+                ownCodeDeadline.resume();
+            }
         }
         boolean passed = test.result().map(r -> r.getStatus() != TestExecutionResult.Status.FAILED).orElse(true);
         if (!passed && parent != null) {
@@ -291,6 +308,47 @@ final class FileExecution implements TestHandler {
                 killQuietly(vm);
             });
         });
+    }
+
+    /**
+     * On the watchdog's thread, when the file's own code (outside its tests) ran out of time: interrupts its Lua
+     * code; if it is still stuck in a guest call, interrupts its thread, and at last kills the file's guests.
+     */
+    private void ownCodeTimedOut() {
+        List<Vm> vms = run.vms();
+        synchronized (consoleTailsAtFileTimeout) {
+            vms.forEach(vm -> consoleTailsAtFileTimeout.put(vm.name(), lastLines(vm.consoleTail())));
+        }
+        run.interrupt(ownCodeTimeoutMessage());
+        context.watchdog().after(INTERRUPT_AFTER, () -> {
+            if (ownCodeDeadline.expired()) {
+                thread.interrupt();
+                context.watchdog().after(KILL_GUESTS_AFTER, () -> {
+                    if (ownCodeDeadline.expired()) {
+                        context.watchdog().cleanUp(() -> run.vms().forEach(FileExecution::killQuietly));
+                    }
+                });
+            }
+        });
+    }
+
+    private String ownCodeTimeoutMessage() {
+        return "the code of " + file.file().chunkName() + " outside its tests timed out after "
+                + seconds(ownCodeDeadline.limit()) + " (it has the limit of a test, test_timeout in [provium],"
+                + " counted while none of its tests runs)";
+    }
+
+    private Throwable ownCodeTimeoutFailure(Throwable failure) {
+        StringBuilder message = new StringBuilder(ownCodeTimeoutMessage());
+        synchronized (consoleTailsAtFileTimeout) {
+            consoleTailsAtFileTimeout.forEach((vm, tail) -> message.append("\nconsole of vm ").append(vm)
+                    .append(tail.isBlank() ? ": empty" : " (last lines):\n" + tail));
+        }
+        TestTimeoutException timeout = new TestTimeoutException(message.toString());
+        if (failure != null && LuaFailures.timeoutMessage(failure).isEmpty()) {
+            timeout.addSuppressed(failure);
+        }
+        return timeout;
     }
 
     private static void stillRunning(RunningTest frame, Runnable action) {

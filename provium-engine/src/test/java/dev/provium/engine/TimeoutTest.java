@@ -4,14 +4,17 @@ import static dev.provium.engine.ExecutionTest.named;
 import static dev.provium.engine.Scenarios.engine;
 import static dev.provium.engine.Scenarios.file;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectFile;
+import static org.junit.platform.testkit.engine.EventConditions.container;
 import static org.junit.platform.testkit.engine.EventConditions.event;
 import static org.junit.platform.testkit.engine.EventConditions.finishedSuccessfully;
 import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
+import static org.junit.platform.testkit.engine.EventConditions.skippedWithReason;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
 import dev.provium.config.Constants;
 import org.junit.jupiter.api.Test;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.Events;
 
 /** A test past its time limit fails with "timed out", what it started is killed, and the file goes on. */
@@ -52,6 +55,21 @@ class TimeoutTest {
                         finishedWithFailure(message(m -> m.contains("test 'a sub-test past its parent's limit' timed out")))))
                 .haveExactly(1, event(named("a sub-test past its parent's limit"),
                         finishedWithFailure(instanceOf(TestTimeoutException.class))));
+    }
+
+    @Test
+    void theFilesOwnCodeHasTheLimitOfATestCountedWhileNoTestRuns() {
+        EngineExecutionResults results = engine("timeouts")
+                .configurationParameter(Constants.parameter(Constants.TEST_TIMEOUT), "1")
+                .selectors(selectFile(file("timeouts", "file_code.lua").toFile())).execute();
+
+        results.testEvents().assertThatEvents()
+                .haveExactly(1, event(named("outlasts the file's limit, which waits meanwhile"), finishedSuccessfully()))
+                .haveExactly(1, event(named("never reached"), skippedWithReason(reason ->
+                        reason.startsWith("not run: the code of file_code.lua outside its tests timed out after 1 s"))));
+        results.containerEvents().assertThatEvents()
+                .haveExactly(1, event(container("file_code.lua"), finishedWithFailure(instanceOf(TestTimeoutException.class),
+                        message(m -> m.startsWith("the code of file_code.lua outside its tests timed out after 1 s")))));
     }
 
     @Test
