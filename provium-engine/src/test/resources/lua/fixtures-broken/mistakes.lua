@@ -26,3 +26,7 @@ end)
 test("a fixture that needs itself is an error, not a hang", function()
   fails("fixture 'loop' needs itself: loop → loop_back → loop", "loop")
 end)
+
+test("a fixture script stuck in a loop ends at the limit of the test that asks for it", {timeout = 1}, function()
+  provium.fixture("spins")
+end)

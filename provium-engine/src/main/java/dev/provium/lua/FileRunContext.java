@@ -32,6 +32,7 @@ public final class FileRunContext implements AutoCloseable {
     private final Deque<String> runningTests = new ConcurrentLinkedDeque<>();
     private final List<Vm> vms = new CopyOnWriteArrayList<>();
     private volatile String interruption;
+    private volatile FileRunContext requester;
     private volatile boolean failed;
     private final Set<Path> filesRead = new LinkedHashSet<>();
 
@@ -151,11 +152,21 @@ public final class FileRunContext implements AutoCloseable {
         interruption = null;
     }
 
-    /** Raises the pending interruption in the running Lua code, if there is one. */
+    /**
+     * Makes this script's Lua code stop when {@code requester}'s does, as for a fixture script run on behalf of a
+     * file whose test times out.
+     */
+    void interruptWith(FileRunContext requester) {
+        this.requester = requester;
+    }
+
+    /** Raises the pending interruption in the running Lua code (its own or its requester's), if there is one. */
     void checkInterrupted() {
-        String message = interruption;
-        if (message != null) {
-            throw new TimeoutSignal(message);
+        for (FileRunContext context = this; context != null; context = context.requester) {
+            String message = context.interruption;
+            if (message != null) {
+                throw new TimeoutSignal(message);
+            }
         }
     }
 

@@ -28,7 +28,7 @@ final class LuaFixtures {
 
     /** A running VM from the named fixture, for a file whose run is {@code requester}. */
     Fixtures.Resumed resume(String name, FileRunContext requester) {
-        return resume(name, requester.projectDir(), requester.moduleRoots(), requester.logGroup());
+        return resume(name, requester.projectDir(), requester.moduleRoots(), requester.logGroup(), requester);
     }
 
     /**
@@ -36,19 +36,27 @@ final class LuaFixtures {
      * {@code logGroup} (null: the default).
      */
     Fixtures.Resumed resume(String name, Path projectDir, List<Path> moduleRoots, String logGroup) {
+        return resume(name, projectDir, moduleRoots, logGroup, null);
+    }
+
+    /** ...and a build of the fixture stops when the Lua code of {@code requester} (if any) is interrupted. */
+    private Fixtures.Resumed resume(String name, Path projectDir, List<Path> moduleRoots, String logGroup,
+                                    FileRunContext requester) {
         Path script;
         try {
             script = FixtureScripts.find(name, moduleRoots);
         } catch (IllegalArgumentException e) {
             throw new LuaError("fixture: " + e.getMessage());
         }
-        return fixtures.resume(name, script, (directory, inputs) -> build(script, projectDir, moduleRoots, directory, inputs),
-                logGroup);
+        return fixtures.resume(name, script,
+                (directory, inputs) -> build(script, projectDir, moduleRoots, directory, inputs, requester), logGroup);
     }
 
-    private void build(Path script, Path projectDir, List<Path> moduleRoots, Path directory, FixtureInputs inputs) {
+    private void build(Path script, Path projectDir, List<Path> moduleRoots, Path directory, FixtureInputs inputs,
+                       FileRunContext requester) {
         FileRunContext context = new FileRunContext(script, FileRunContext.chunkNameOf(script, projectDir),
                 projectDir, moduleRoots);
+        context.interruptWith(requester);
         FileVms vms = new FileVms(service, this, context);
         try {
             LuaRuntime runtime = LuaRuntime.create(context, (name, line, options, body) -> {
