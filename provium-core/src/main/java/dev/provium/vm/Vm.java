@@ -331,6 +331,24 @@ public final class Vm extends ChannelOperations implements AutoCloseable {
         }
     }
 
+    /**
+     * The last {@code lines} lines of the guest's kernel log (all levels: guests boot {@code quiet}, so the console
+     * has errors only), when the guest runs and answers within {@code wait}; empty otherwise. For failure reports:
+     * it never throws.
+     */
+    public Optional<String> kernelLogTail(int lines, Duration wait) {
+        if (state() != State.RUNNING) {
+            return Optional.empty();
+        }
+        try {
+            ExecResult log = exec("dmesg | tail -n " + lines, wait);
+            String text = log.stdoutText().stripTrailing();
+            return log.exitCode() == 0 && !text.isEmpty() ? Optional.of(text) : Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.empty(); // the guest cannot say; what failed is reported on its own
+        }
+    }
+
     @Override
     public String describe() {
         return "vm " + name;

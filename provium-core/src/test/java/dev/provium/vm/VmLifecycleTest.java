@@ -64,8 +64,14 @@ class VmLifecycleTest {
             assertThat(text(vm.exec("uname -r"))).isEqualTo(kernelVersion);
             assertThat(new String(vm.readFile("/etc/greeting"), StandardCharsets.UTF_8)).isEqualTo("hello from the host\n");
             assertThat(text(vm.exec("blockdev --getsize64 /dev/vda"))).isEqualTo("1048576");
+            vm.exec("echo 'provium-test: kernel log line' > /dev/kmsg");
+            assertThat(vm.kernelLogTail(3, Duration.ofSeconds(10))).hasValueSatisfying(tail -> {
+                assertThat(tail.lines()).hasSize(3);
+                assertThat(tail).endsWith("provium-test: kernel log line");
+            });
 
             vm.shutdown();
+            assertThat(vm.kernelLogTail(3, Duration.ofSeconds(10))).as("a stopped guest has none to give").isEmpty();
             assertThat(vm.state()).isEqualTo(Vm.State.STOPPED);
             assertThatThrownBy(() -> vm.exec("true"))
                     .isInstanceOf(IllegalStateException.class)

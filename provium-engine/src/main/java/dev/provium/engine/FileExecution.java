@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 
-import dev.provium.guest.ExecResult;
 import dev.provium.lua.FileRunContext;
 import dev.provium.lua.LuaFailures;
 import dev.provium.lua.LuaRuntime;
@@ -360,23 +359,12 @@ final class FileExecution implements TestHandler {
     }
 
     /**
-     * After a failed test, the kernel log tail of each of the file's guests that still runs (the console shows only
-     * errors: guests boot quiet), printed so that it lands in the test's output; a guest that does not answer
-     * within a few seconds is left out.
+     * After a failed test, the kernel log tail of each of the file's guests that still runs, printed so that it
+     * lands in the test's output; a guest that does not answer within a few seconds is left out.
      */
     private void printKernelLogs() {
         for (Vm vm : run.vms()) {
-            if (vm.state() != Vm.State.RUNNING) {
-                continue;
-            }
-            try {
-                ExecResult log = vm.exec("dmesg | tail -n " + CONSOLE_TAIL_LINES, KERNEL_LOG_WAIT);
-                if (log.exitCode() == 0 && !log.stdoutText().isBlank()) {
-                    context.console().kernelLog(vm.name(), log.stdoutText().stripTrailing());
-                }
-            } catch (RuntimeException e) {
-                // the guest cannot say; the test's failure stands as it is
-            }
+            vm.kernelLogTail(CONSOLE_TAIL_LINES, KERNEL_LOG_WAIT).ifPresent(tail -> context.console().kernelLog(vm.name(), tail));
         }
     }
 

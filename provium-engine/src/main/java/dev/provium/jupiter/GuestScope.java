@@ -4,6 +4,7 @@ import dev.provium.Notices;
 import dev.provium.vm.Vm;
 
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,13 +15,16 @@ import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 /**
  * The guests injected for one extension context (a test, or a test class): {@link #finish} stops them when the
  * context ends, shutting passing guests down, and for a failed scope keeping each console log, printing its path
- * and publishing its tail. Stored in that context's own store: if {@code finish} never ran (the run was aborted),
+ * and publishing its tail and the tail of the guest's kernel log. Stored in that context's own store: if {@code finish} never ran (the run was aborted),
  * closing the store kills what is left.
  */
 final class GuestScope implements AutoCloseable {
     private static final Namespace NAMESPACE = Namespace.create(GuestScope.class);
     static final String CONSOLE_LOG_ENTRY = "provium.console_log";
     static final String CONSOLE_TAIL_ENTRY = "provium.console_tail";
+    static final String KERNEL_LOG_ENTRY = "provium.kernel_log";
+    private static final int KERNEL_LOG_LINES = 20;
+    private static final Duration KERNEL_LOG_WAIT = Duration.ofSeconds(3);
 
     private final String owner;
     private final Notices notices;
@@ -68,9 +72,10 @@ final class GuestScope implements AutoCloseable {
         for (Vm vm : guests) {
             try {
                 if (keep) {
+                    Optional<String> kernelLog = vm.kernelLogTail(KERNEL_LOG_LINES, KERNEL_LOG_WAIT);
                     vm.keepLogs();
                     vm.kill();
-                    report(vm, context);
+                    report(vm, kernelLog, context);
                 } else if (vm.state() == Vm.State.RUNNING) {
                     vm.shutdown();
                 }
@@ -89,7 +94,7 @@ final class GuestScope implements AutoCloseable {
         }
     }
 
-    private void report(Vm vm, ExtensionContext context) {
+    private void report(Vm vm, Optional<String> kernelLog, ExtensionContext context) {
         Optional<java.nio.file.Path> log = vm.consoleLog().filter(Files::exists);
         String tail = vm.consoleTail().stripTrailing();
         log.ifPresent(path -> {
@@ -100,6 +105,10 @@ final class GuestScope implements AutoCloseable {
             notices.notice("--- guest console of vm " + vm.name() + " (last lines) ---\n" + tail + "\n---");
             context.publishReportEntry(CONSOLE_TAIL_ENTRY, tail);
         }
+        kernelLog.ifPresent(kernel -> {
+            notices.notice("--- kernel log of vm " + vm.name() + " (last lines) ---\n" + kernel + "\n---");
+            context.publishReportEntry(KERNEL_LOG_ENTRY, kernel);
+        });
     }
 
     @Override

@@ -51,6 +51,7 @@ class GuestInjectionTest {
         @Order(2)
         void failing(@Guest(memory = "256M") Vm vm) {
             SEEN.add(vm);
+            vm.exec("echo 'provium-test: before the failure' > /dev/kmsg");
             ProviumAssertions.assertThat(vm.exec("cat /nope")).succeeded();
         }
     }
@@ -157,6 +158,8 @@ class GuestInjectionTest {
             assertThat(entries).containsEntry(GuestScope.CONSOLE_TAIL_ENTRY, tail);
             assertThat(stdout).contains("--- guest console of vm default (last lines) ---\n" + tail);
         }
+        assertThat(entries.get(GuestScope.KERNEL_LOG_ENTRY)).as("the kernel log tail").contains("provium-test: before the failure");
+        assertThat(stdout).contains("--- kernel log of vm default (last lines) ---\n" + entries.get(GuestScope.KERNEL_LOG_ENTRY));
         assertThat(reportEntries(results, "injected(Vm)")).isEmpty();
         assertThat(PerTest.SEEN.get(0).consoleLog().filter(Files::exists)).as("a passing guest's log is not kept").isEmpty();
     }
