@@ -364,7 +364,8 @@ final class FileExecution implements TestHandler {
      */
     private void printKernelLogs() {
         for (Vm vm : run.vms()) {
-            vm.kernelLogTail(CONSOLE_TAIL_LINES, KERNEL_LOG_WAIT).ifPresent(tail -> context.console().kernelLog(vm.name(), tail));
+            vm.kernelLogTail(CONSOLE_TAIL_LINES, KERNEL_LOG_WAIT)
+                    .ifPresent(tail -> context.console().kernelLog(vm.name(), tail));
         }
     }
 

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 /**
  * The guests injected for one extension context (a test, or a test class): {@link #finish} stops them when the
  * context ends, shutting passing guests down, and for a failed scope keeping each console log, printing its path
- * and publishing its tail and the tail of the guest's kernel log. Stored in that context's own store: if {@code finish} never ran (the run was aborted),
- * closing the store kills what is left.
+ * and publishing its tail and the tail of the guest's kernel log. Stored in that context's own store: if
+ * {@code finish} never ran (the run was aborted), closing the store kills what is left.
  */
 final class GuestScope implements AutoCloseable {
     private static final Namespace NAMESPACE = Namespace.create(GuestScope.class);
