@@ -83,6 +83,7 @@ class BootBenchmark {
                 warm.add(timedBoot(service, BootOptions.defaults()));
             }
         }
+        TestQemu.unshareImages(cache);
         Stats.report("boot of the default guest: warm boot cache against a cold boot (" + RUNS + " runs each)",
                 "warm", warm, "cold", cold);
     }

@@ -259,6 +259,7 @@ class FaultTest {
             vm.kill();
             running.assertNothingLeft();
         }
+        TestQemu.unshareImages(cache);
         assertThat(builds[0]).isEqualTo(2);
         List<String> fixtureLines = notices.stream().filter(line -> line.contains(" base ") || line.contains("of base ")).toList();
         assertThat(fixtureLines).hasSize(2);

@@ -86,6 +86,7 @@ class FixtureBenchmark {
                     "provium", provium, "bare qemu", bare);
             memoryOfCopies(service, fixtures, script, build);
         }
+        TestQemu.unshareImages(work);
     }
 
     /** RSS and PSS of COPIES running copies of the fixture against COPIES cold-booted guests of the same profile. */

@@ -45,6 +45,7 @@ class SuiteBenchmark {
             cold.add(suite(config, BootOptions.defaults().cold()));
             warm.add(suite(config, BootOptions.defaults()));
         }
+        TestQemu.unshareImages(work);
         Stats.report(String.format(Locale.ROOT, "wall time of a suite of %d files that each boot the default guest (%d at a time, %d runs each)",
                 FILES, PARALLEL, RUNS), "warm", warm, "cold", cold);
     }

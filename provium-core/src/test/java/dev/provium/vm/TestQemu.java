@@ -21,8 +21,9 @@ final class TestQemu {
 
     /**
      * Lets {@code cache}, a new cache directory, share the extracted kernels and initramfs images of the default
-     * cache of {@code project} (symbolic links, which a {@code @TempDir}'s cleanup deletes without following),
-     * for tests whose subject is the rest of the cache. Returns {@code cache}.
+     * cache of {@code project} (symbolic links), for tests whose subject is the rest of the cache. Returns
+     * {@code cache}. {@link #unshareImages} removes the links (a {@code @TempDir}'s cleanup would too, without
+     * following them, but warns about each).
      */
     static Path sharingImages(Path cache, Path project) throws IOException {
         Path shared = ProviumConfig.load(project).cacheDir();
@@ -31,6 +32,12 @@ final class TestQemu {
             Files.createSymbolicLink(cache.resolve(sub), shared.resolve(sub));
         }
         return cache;
+    }
+
+    static void unshareImages(Path cache) throws IOException {
+        for (String sub : List.of("kernels", "images")) {
+            Files.deleteIfExists(cache.resolve(sub));
+        }
     }
 
     /** A QEMU with no machine at all: it runs until told to quit, and answers QMP on run.qmpSocket(). */

@@ -50,11 +50,12 @@ class VmBootCacheTest {
     }
 
     @AfterAll
-    static void noGuestLeft() {
+    static void noGuestLeft() throws IOException {
         if (service != null) {
             service.close();
             assertThat(service.prestarts().waiting()).isZero();
         }
+        TestQemu.unshareImages(cache);
         assertThat(LiveQemus.count()).as("QEMU processes still running after the boot cache tests").isZero();
     }
 

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +52,13 @@ class ShellSessionTest {
                 """);
         Map<String, String> values = Map.of("provium.cache_dir", cache.toString());
         config = ProviumConfig.load(project, key -> Optional.ofNullable(values.get(key)));
+    }
+
+    @AfterEach
+    void unshareImages() throws IOException {
+        for (String sub : List.of("kernels", "images")) {
+            Files.deleteIfExists(cache.resolve(sub));
+        }
     }
 
     @Test
