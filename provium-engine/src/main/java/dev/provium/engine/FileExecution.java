@@ -338,16 +338,11 @@ final class FileExecution implements TestHandler {
     }
 
     private Throwable ownCodeTimeoutFailure(Throwable failure) {
-        StringBuilder message = new StringBuilder(ownCodeTimeoutMessage());
+        Map<String, String> tails;
         synchronized (consoleTailsAtFileTimeout) {
-            consoleTailsAtFileTimeout.forEach((vm, tail) -> message.append("\nconsole of vm ").append(vm)
-                    .append(tail.isBlank() ? ": empty" : " (last lines):\n" + tail));
+            tails = new LinkedHashMap<>(consoleTailsAtFileTimeout);
         }
-        TestTimeoutException timeout = new TestTimeoutException(message.toString());
-        if (failure != null && LuaFailures.timeoutMessage(failure).isEmpty()) {
-            timeout.addSuppressed(failure);
-        }
-        return timeout;
+        return timeoutFailure(ownCodeTimeoutMessage(), tails, failure);
     }
 
     private static void stillRunning(RunningTest frame, Runnable action) {
@@ -370,16 +365,22 @@ final class FileExecution implements TestHandler {
     }
 
     private Throwable timeoutFailure(RunningTest frame, Throwable failure) {
-        StringBuilder message = new StringBuilder("test '" + frame.test.name() + "' timed out after "
-                + seconds(frame.timeout) + " (its workers, jobs and the guests it booted were killed; set the limit"
-                + " with test(name, {timeout = s}, fn), provium.timeout(s) or test_timeout in [provium])");
         Map<String, String> tails;
         synchronized (frame) {
             tails = new LinkedHashMap<>(frame.consoleTails);
         }
-        tails.forEach((vm, tail) -> message.append("\nconsole of vm ").append(vm)
+        return timeoutFailure("test '" + frame.test.name() + "' timed out after " + seconds(frame.timeout)
+                + " (its workers, jobs and the guests it booted were killed; set the limit with"
+                + " test(name, {timeout = s}, fn), provium.timeout(s) or test_timeout in [provium])", tails, failure);
+    }
+
+    /** A timeout with the consoles of the file's guests as they were then; what else failed is kept as suppressed. */
+    private static TestTimeoutException timeoutFailure(String message, Map<String, String> consoleTails,
+                                                       Throwable failure) {
+        StringBuilder text = new StringBuilder(message);
+        consoleTails.forEach((vm, tail) -> text.append("\nconsole of vm ").append(vm)
                 .append(tail.isBlank() ? ": empty" : " (last lines):\n" + tail));
-        TestTimeoutException timeout = new TestTimeoutException(message.toString());
+        TestTimeoutException timeout = new TestTimeoutException(text.toString());
         if (failure != null && LuaFailures.timeoutMessage(failure).isEmpty()) {
             timeout.addSuppressed(failure);
         }
