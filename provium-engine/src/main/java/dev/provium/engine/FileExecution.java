@@ -144,7 +144,7 @@ final class FileExecution implements TestHandler {
         }
         reportUnreached(claims, notRunReason, file.file().id());
         if (failure != null) {
-            throw unchecked(failure);
+            throw TestBody.unchecked(failure);
         }
         if (fileTodo != null && !file.isContainer()) {
             throw new TestAbortedException(fileTodo);
@@ -179,7 +179,7 @@ final class FileExecution implements TestHandler {
             Thread.currentThread().interrupt();
             throw new LuaError("interrupted while running test '" + test.name() + "'");
         } catch (ExecutionException e) {
-            throw unchecked(e.getCause());
+            throw TestBody.unchecked(e.getCause());
         } finally {
             pending = null;
             if (parent == null) {
@@ -260,7 +260,7 @@ final class FileExecution implements TestHandler {
             }
         }
         if (failure != null) {
-            throw unchecked(context.prerequisites().reportOnce(failure));
+            throw TestBody.unchecked(context.prerequisites().reportOnce(failure));
         }
     }
 
@@ -448,15 +448,5 @@ final class FileExecution implements TestHandler {
         } catch (RuntimeException cleanup) {
             return TestBody.combine(failure, cleanup);
         }
-    }
-
-    private static RuntimeException unchecked(Throwable failure) {
-        if (failure instanceof RuntimeException runtime) {
-            return runtime;
-        }
-        if (failure instanceof Error error) {
-            throw error;
-        }
-        return new IllegalStateException(failure.getMessage(), failure);
     }
 }

@@ -114,7 +114,7 @@ final class LuaFileRun implements Iterator<DynamicNode> {
             }
             exhausted = true;
             if (endFailure != null) {
-                throw unchecked(runtime.prerequisites().reportOnce(endFailure, "file " + name));
+                throw TestBody.unchecked(runtime.prerequisites().reportOnce(endFailure, "file " + name));
             }
             if (endTodo != null) {
                 throw new TestAbortedException(endTodo);
@@ -310,15 +310,5 @@ final class LuaFileRun implements Iterator<DynamicNode> {
         if (thread != null && !ended) {
             send(Command.STOP);
         }
-    }
-
-    private static RuntimeException unchecked(Throwable failure) {
-        if (failure instanceof RuntimeException runtime) {
-            return runtime;
-        }
-        if (failure instanceof Error error) {
-            throw error;
-        }
-        return new IllegalStateException(failure.getMessage(), failure);
     }
 }

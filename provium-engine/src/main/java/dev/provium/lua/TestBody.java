@@ -46,6 +46,20 @@ public final class TestBody {
         return Optional.ofNullable(failure);
     }
 
+    /**
+     * What a runner throws for a test's failure: a runtime exception as it is, an {@link Error} thrown here as it
+     * is, any other throwable wrapped.
+     */
+    public static RuntimeException unchecked(Throwable failure) {
+        if (failure instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        return new IllegalStateException(failure.getMessage(), failure);
+    }
+
     /** A cleanup failure is reported with the original failure; it outranks a todo. */
     public static Throwable combine(Throwable failure, RuntimeException cleanup) {
         if (failure == null) {
