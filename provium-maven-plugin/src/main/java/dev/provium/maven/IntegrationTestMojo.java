@@ -5,7 +5,6 @@ import dev.provium.maven.runner.RunSummary;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
 
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -60,9 +59,7 @@ public class IntegrationTestMojo extends AbstractTestMojo {
         printSummary(summary);
         try {
             Files.createDirectories(summaryFile.toPath().toAbsolutePath().getParent());
-            summary.write(workDirectory.toPath().resolve(summaryName()));
-            Files.copy(workDirectory.toPath().resolve(summaryName()), summaryFile.toPath(),
-                    StandardCopyOption.REPLACE_EXISTING);
+            summary.write(summaryFile.toPath());
         } catch (IOException e) {
             throw new MojoExecutionException("cannot write " + summaryFile + ": " + e.getMessage(), e);
         }
