@@ -301,9 +301,8 @@ class FaultTest {
 
     /** This JVM's QEMUs that run a guest (not those started ahead, which wait with {@code -incoming defer}). */
     private static Set<Long> guestQemus() {
-        return ProcessHandle.current().descendants()
-                .filter(process -> process.info().commandLine().map(line -> line.contains("qemu-system")
-                        && !line.contains("-incoming")).orElse(false))
+        return TestQemu.childQemus().stream()
+                .filter(process -> !TestQemu.commandLine(process).contains("-incoming"))
                 .map(ProcessHandle::pid)
                 .collect(Collectors.toCollection(HashSet::new));
     }

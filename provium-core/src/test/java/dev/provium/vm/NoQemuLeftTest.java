@@ -13,10 +13,7 @@ import org.junit.jupiter.api.Test;
 class NoQemuLeftTest {
     @Test
     void noQemuProcessOutlivesTheTests() {
-        assertThat(ProcessHandle.current().descendants()
-                .filter(ProcessHandle::isAlive)
-                .map(p -> p.info().commandLine().orElse(""))
-                .filter(command -> command.contains("qemu-system")))
+        assertThat(TestQemu.childQemus().stream().map(TestQemu::commandLine))
                 .as("QEMU processes started by this test JVM that are still running")
                 .isEmpty();
         assertThat(LiveQemus.count()).as("QEMU processes Provium still tracks").isZero();

@@ -48,6 +48,18 @@ final class TestQemu {
                 "-mon", "chardev=qmp,mode=control");
     }
 
+    /** This JVM's QEMU processes that still run. */
+    static List<ProcessHandle> childQemus() {
+        return ProcessHandle.current().descendants()
+                .filter(ProcessHandle::isAlive)
+                .filter(process -> commandLine(process).contains("qemu-system"))
+                .toList();
+    }
+
+    static String commandLine(ProcessHandle process) {
+        return process.info().commandLine().orElse("");
+    }
+
     /** Whether pid is a running (not zombie) process, from /proc. */
     static boolean running(long pid) {
         try {
